@@ -1,0 +1,253 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ErrInvalid wraps every error about the config's content, so callers can
+// tell a bad config (exit 1, keep the old one) from an I/O failure.
+var ErrInvalid = errors.New("invalid config")
+
+// Config is braid's whole configuration.
+type Config struct {
+	Site     Site     `yaml:"site"`
+	Content  string   `yaml:"content"`
+	Out      string   `yaml:"out"`
+	State    string   `yaml:"state"`
+	Formats  []string `yaml:"formats"`
+	Schedule string   `yaml:"schedule"`
+	Sources  []Source `yaml:"sources"`
+	Related  Related  `yaml:"related"`
+	Fetch    Fetch    `yaml:"fetch"`
+
+	// Path is the file the config was read from; relative paths in it are
+	// resolved against its folder.
+	Path string `yaml:"-"`
+	// lines remembers where keys were, so Validate can name the line.
+	lines map[string]int
+}
+
+// Site describes the publishing site.
+type Site struct {
+	Title       string `yaml:"title"`
+	URL         string `yaml:"url"`
+	FeedsURL    string `yaml:"feeds_url"` // where out/ is served; default: url
+	Description string `yaml:"description"`
+	Language    string `yaml:"language"`
+	Author      Author `yaml:"author"`
+}
+
+// Author is the site's default author.
+type Author struct {
+	Name  string `yaml:"name"`
+	Email string `yaml:"email"`
+}
+
+// Source is one external feed.
+type Source struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+	// Line is where the source is declared, for messages.
+	Line int `yaml:"-"`
+}
+
+// Related tunes relatedness.
+type Related struct {
+	MaxItems int      `yaml:"max_items"`
+	MinScore float64  `yaml:"min_score"`
+	MaxAge   Duration `yaml:"max_age"`
+}
+
+// Fetch bounds how sources are fetched.
+type Fetch struct {
+	Timeout     Duration `yaml:"timeout"`
+	MaxBytes    int64    `yaml:"max_bytes"`
+	Concurrency int      `yaml:"concurrency"`
+	UserAgent   string   `yaml:"user_agent"`
+}
+
+// Duration is a time.Duration written as "720h", "90m" or "30s" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML accepts Go duration strings and a "d" suffix for days.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	v, err := ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration back as a string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// ParseDuration is time.ParseDuration plus whole days ("30d").
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		var days int
+		if _, err := fmt.Sscanf(n, "%d", &days); err == nil && fmt.Sprint(days) == n {
+			return time.Duration(days) * 24 * time.Hour, nil
+		}
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q (use e.g. 30s, 90m, 720h or 30d)", s)
+	}
+	return v, nil
+}
+
+// Default is the config every file starts from.
+func Default() Config {
+	return Config{
+		Content:  "content",
+		Out:      "out",
+		State:    ".braid/state.db",
+		Formats:  []string{"rss", "atom", "json"},
+		Schedule: "*/30 * * * *",
+		Related: Related{
+			MaxItems: 20,
+			MinScore: DefaultMinScore,
+			MaxAge:   Duration(720 * time.Hour),
+		},
+		Fetch: Fetch{
+			Timeout:     Duration(20 * time.Second),
+			MaxBytes:    10 << 20,
+			Concurrency: 16,
+		},
+	}
+}
+
+// DefaultMinScore is the shipped relatedness threshold; the scale is
+// documented in feed/related.
+const DefaultMinScore = 0.25
+
+// Load reads, decodes and validates the config at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates config bytes; path is used for messages and
+// to resolve relative paths.
+func Parse(path string, data []byte) (*Config, error) {
+	c := Default()
+	c.Path = path
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("config: %s: %w: %s", path, ErrInvalid, yamlMsg(err))
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	// An empty file decodes as io.EOF: keep the defaults and let Validate
+	// say what is missing.
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("config: %s: %w: %s", path, ErrInvalid, yamlMsg(err))
+	}
+	c.lines = map[string]int{}
+	collectLines(&root, "", c.lines)
+	for i := range c.Sources {
+		c.Sources[i].Line = c.lines[fmt.Sprintf("sources[%d]", i)]
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c.resolvePaths()
+	return &c, nil
+}
+
+// yamlMsg strips yaml.v3's "yaml: " prefix and folds its multi-line
+// TypeError into one line per problem.
+func yamlMsg(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return strings.Join(te.Errors, "; ")
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// collectLines records the line of every key path ("site.url",
+// "sources[2].name").
+func collectLines(n *yaml.Node, prefix string, out map[string]int) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			collectLines(c, prefix, out)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			if prefix != "" {
+				k = prefix + "." + k
+			}
+			out[k] = n.Content[i].Line
+			collectLines(n.Content[i+1], k, out)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			k := fmt.Sprintf("%s[%d]", prefix, i)
+			out[k] = c.Line
+			collectLines(c, k, out)
+		}
+	}
+}
+
+// Line returns the line a key path was set on, or 0.
+func (c *Config) Line(key string) int { return c.lines[key] }
+
+func (c *Config) resolvePaths() {
+	dir := filepath.Dir(c.Path)
+	abs := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	c.Content = abs(c.Content)
+	c.Out = abs(c.Out)
+	c.State = abs(c.State)
+	for i := range c.Sources {
+		if !isHTTP(c.Sources[i].URL) {
+			c.Sources[i].URL = abs(strings.TrimPrefix(c.Sources[i].URL, "file://"))
+		}
+	}
+}
+
+func isHTTP(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// FeedsBase is the absolute URL out/ is served at, without a trailing slash.
+func (c *Config) FeedsBase() string {
+	if c.Site.FeedsURL != "" {
+		return strings.TrimRight(c.Site.FeedsURL, "/")
+	}
+	return strings.TrimRight(c.Site.URL, "/")
+}
+
+// HasFormat reports whether format ("rss", "atom", "json") is enabled.
+func (c *Config) HasFormat(format string) bool {
+	for _, f := range c.Formats {
+		if f == format {
+			return true
+		}
+	}
+	return false
+}

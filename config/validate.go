@@ -1,0 +1,129 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Validate checks every key and reports all problems at once, each naming
+// its key and line.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		loc := c.Path
+		if l := c.Line(key); l > 0 {
+			loc = fmt.Sprintf("%s:%d", c.Path, l)
+		}
+		errs = append(errs, fmt.Errorf("config: %s: %w: %s: %s", loc, ErrInvalid, key, fmt.Sprintf(format, args...)))
+	}
+	if strings.TrimSpace(c.Site.Title) == "" {
+		bad("site.title", "is required")
+	}
+	if c.Site.URL == "" {
+		bad("site.url", "is required")
+	} else if !absHTTP(c.Site.URL) {
+		bad("site.url", "must be an absolute http(s) URL, got %q", c.Site.URL)
+	}
+	if c.Site.FeedsURL != "" && !absHTTP(c.Site.FeedsURL) {
+		bad("site.feeds_url", "must be an absolute http(s) URL, got %q", c.Site.FeedsURL)
+	}
+	if c.Site.Author.Email != "" && !strings.Contains(c.Site.Author.Email, "@") {
+		bad("site.author.email", "%q is not an email address", c.Site.Author.Email)
+	}
+	for key, v := range map[string]string{"content": c.Content, "out": c.Out, "state": c.State} {
+		if strings.TrimSpace(v) == "" {
+			bad(key, "must not be empty")
+		}
+	}
+	if len(c.Formats) == 0 {
+		bad("formats", "needs at least one of rss, atom, json")
+	}
+	seenFormat := map[string]bool{}
+	for i, f := range c.Formats {
+		if f != "rss" && f != "atom" && f != "json" {
+			bad(fmt.Sprintf("formats[%d]", i), "unknown format %q (want rss, atom or json)", f)
+		}
+		if seenFormat[f] {
+			bad(fmt.Sprintf("formats[%d]", i), "format %q listed twice", f)
+		}
+		seenFormat[f] = true
+	}
+	if _, err := ParseSchedule(c.Schedule); err != nil {
+		bad("schedule", "%v", err)
+	}
+	names := map[string]int{}
+	for i, s := range c.Sources {
+		key := fmt.Sprintf("sources[%d]", i)
+		if strings.TrimSpace(s.Name) == "" {
+			bad(key+".name", "is required")
+		} else if j, dup := names[s.Name]; dup {
+			bad(key+".name", "%q is already the name of sources[%d]", s.Name, j)
+		} else {
+			names[s.Name] = i
+		}
+		switch {
+		case strings.TrimSpace(s.URL) == "":
+			bad(key+".url", "is required")
+		case strings.Contains(s.URL, "://") && !absHTTP(s.URL) && !strings.HasPrefix(s.URL, "file://"):
+			bad(key+".url", "must be an http(s) URL or a file path, got %q", s.URL)
+		}
+	}
+	if c.Related.MaxItems < 0 {
+		bad("related.max_items", "must be 0 or more, got %d", c.Related.MaxItems)
+	}
+	if c.Related.MinScore < 0 || c.Related.MinScore > 1 {
+		bad("related.min_score", "must be between 0 and 1, got %g", c.Related.MinScore)
+	}
+	if c.Related.MaxAge < 0 {
+		bad("related.max_age", "must not be negative")
+	}
+	if c.Fetch.Timeout <= 0 {
+		bad("fetch.timeout", "must be positive")
+	}
+	if c.Fetch.MaxBytes <= 0 {
+		bad("fetch.max_bytes", "must be positive")
+	}
+	if c.Fetch.Concurrency <= 0 {
+		bad("fetch.concurrency", "must be at least 1")
+	}
+	return errors.Join(errs...)
+}
+
+func absHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// scheduleParser accepts 5 or 6 fields and descriptors (@every 10m).
+var scheduleParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour |
+	cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSchedule parses a cron spec the way the daemon will. It refuses a
+// bare "CRON_TZ=Zone" up front because robfig/cron panics on it.
+func ParseSchedule(spec string) (sched cron.Schedule, err error) {
+	s := strings.TrimSpace(spec)
+	if s == "" {
+		return nil, errors.New("is required")
+	}
+	if strings.HasPrefix(s, "CRON_TZ=") || strings.HasPrefix(s, "TZ=") {
+		if i := strings.IndexAny(s, " \t"); i < 0 || strings.TrimSpace(s[i:]) == "" {
+			return nil, fmt.Errorf("%q names a time zone but no schedule", spec)
+		}
+	}
+	defer func() {
+		// The library has panicked on odd specs before; never let a
+		// config value take the process down.
+		if r := recover(); r != nil {
+			sched, err = nil, fmt.Errorf("invalid schedule %q: %v", spec, r)
+		}
+	}()
+	sched, err = scheduleParser.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("invalid schedule %q: %v", spec, err)
+	}
+	return sched, nil
+}

@@ -1,0 +1,352 @@
+package cycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/feed/related"
+	"github.com/braid-feeds/braid/publish"
+	"github.com/braid-feeds/braid/sources"
+	"github.com/braid-feeds/braid/sources/articles"
+	"github.com/braid-feeds/braid/state"
+)
+
+// ErrOutput wraps failures to write the output folder.
+var ErrOutput = errors.New("cannot write output")
+
+// Options are what a cycle needs besides the config.
+type Options struct {
+	Version string
+	Store   *state.Store
+	Logger  *slog.Logger
+	Now     func() time.Time
+	// Fetch overrides the fetcher options derived from the config (tests
+	// use it for a client with short timeouts).
+	Fetch func(*sources.Options)
+}
+
+// Summary says what a cycle did.
+type Summary struct {
+	Articles    int
+	SourcesOK   int
+	NotModified int
+	Failed      []SourceFailure
+	Items       int // external items in the candidate pool
+	Written     int // files whose content changed
+	Unchanged   int // files left as they were
+	Duration    time.Duration
+}
+
+// SourceFailure is a source that failed this cycle; its last good items
+// were still used.
+type SourceFailure struct {
+	Name string
+	Err  error
+}
+
+// String is the one-line summary printed at the end of a cycle.
+func (s *Summary) String() string {
+	return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d failed; %d items; files: %d written, %d unchanged; %s",
+		s.Articles, s.SourcesOK, s.NotModified, len(s.Failed), s.Items, s.Written, s.Unchanged,
+		s.Duration.Round(time.Millisecond))
+}
+
+// Run runs one cycle. It returns an error only when nothing could be
+// published (bad articles, unwritable output, state failure); failed
+// sources are reported in the Summary.
+func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	start := opt.Now()
+	now := start.UTC().Truncate(time.Second)
+	sum := &Summary{}
+
+	arts, err := articles.Load(ctx, cfg.Content)
+	if err != nil {
+		return nil, err
+	}
+	local, err := localItems(ctx, cfg, opt.Store, arts, now)
+	if err != nil {
+		return nil, err
+	}
+	sum.Articles = len(arts)
+
+	results, err := fetch(ctx, cfg, opt)
+	if err != nil {
+		return nil, err
+	}
+	var pool []feed.Item
+	for _, r := range results {
+		switch r.Status {
+		case sources.StatusOK:
+			sum.SourcesOK++
+		case sources.StatusNotModified:
+			sum.NotModified++
+		default:
+			sum.Failed = append(sum.Failed, SourceFailure{Name: r.Name, Err: r.Err})
+		}
+		pool = append(pool, r.Items...)
+	}
+	pool = feed.Dedupe(pool)
+	if cfg.Related.MaxAge > 0 {
+		pool = recent(pool, now.Add(-time.Duration(cfg.Related.MaxAge)))
+	}
+	sum.Items = len(pool)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cycle: %w", err)
+	}
+
+	feeds := buildFeeds(cfg, local, pool)
+	pub, err := publish.New(cfg.Out)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	_ = pub.CleanTemp()
+	if err := write(ctx, cfg, pub, feeds, local, results, now); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	sum.Written, sum.Unchanged = pub.Written, pub.Unchanged
+	sum.Duration = opt.Now().Sub(start)
+	return sum, nil
+}
+
+func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Result, error) {
+	fo := sources.Options{
+		UserAgent:    cfg.Fetch.UserAgent,
+		Timeout:      time.Duration(cfg.Fetch.Timeout),
+		MaxBytes:     cfg.Fetch.MaxBytes,
+		Concurrency:  cfg.Fetch.Concurrency,
+		TagAuthority: host(cfg.Site.URL),
+		Now:          opt.Now,
+	}
+	if fo.UserAgent == "" {
+		fo.UserAgent = sources.UserAgent(opt.Version, cfg.Site.URL)
+	}
+	if opt.Fetch != nil {
+		opt.Fetch(&fo)
+	}
+	specs := make([]sources.Spec, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		specs[i] = sources.Spec{Name: s.Name, URL: s.URL}
+	}
+	return sources.New(fo, opt.Store).FetchAll(ctx, specs)
+}
+
+func host(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "localhost"
+	}
+	return p.Hostname()
+}
+
+// recent drops items published before cutoff.
+func recent(items []feed.Item, cutoff time.Time) []feed.Item {
+	out := items[:0:0]
+	for _, it := range items {
+		if !it.Published.Before(cutoff) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// articleFeed is one local article with everything its feed needs.
+type articleFeed struct {
+	art        *articles.Article
+	item       feed.Item
+	prev, next *feed.Item
+	rules      articles.Rules
+}
+
+// localItems turns articles into feed items, dates undated ones with the
+// time braid first saw them, and links neighbours.
+func localItems(ctx context.Context, cfg *config.Config, st *state.Store, arts []articles.Article, now time.Time) ([]articleFeed, error) {
+	for i := range arts {
+		if arts[i].Date.IsZero() {
+			t, err := st.ArticleFirstSeen(ctx, arts[i].Slug, now)
+			if err != nil {
+				return nil, err
+			}
+			arts[i].Date = t
+		}
+	}
+	prev, next, err := articles.Link(arts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]articleFeed, len(arts))
+	for i := range arts {
+		a := &arts[i]
+		out[i] = articleFeed{art: a, item: articleItem(cfg, a, feed.RoleArticle, true), rules: a.Related}
+		for _, side := range []struct {
+			n    *articles.Neighbour
+			role feed.Role
+			dst  **feed.Item
+		}{{prev[i], feed.RolePrevious, &out[i].prev}, {next[i], feed.RoleNext, &out[i].next}} {
+			if side.n == nil {
+				continue
+			}
+			var it feed.Item
+			if side.n.Article != nil {
+				it = articleItem(cfg, side.n.Article, side.role, false)
+			} else {
+				// Named by an export but never exported: still a real page
+				// on the site, dated by when braid first heard of it.
+				seen, err := st.ArticleFirstSeen(ctx, side.n.Slug, now)
+				if err != nil {
+					return nil, err
+				}
+				link := articleURL(cfg, side.n.Slug, "")
+				it = feed.Item{ID: link, Link: link, Title: side.n.Title, Role: side.role, Published: seen, Updated: seen}
+			}
+			*side.dst = &it
+		}
+	}
+	return out, nil
+}
+
+func articleURL(cfg *config.Config, slug, own string) string {
+	if own != "" {
+		return own
+	}
+	return strings.TrimRight(cfg.Site.URL, "/") + "/" + url.PathEscape(slug) + "/"
+}
+
+// articleItem is a local article as a feed item: the full HTML for the
+// article itself, the summary for a neighbour.
+func articleItem(cfg *config.Config, a *articles.Article, role feed.Role, full bool) feed.Item {
+	link := articleURL(cfg, a.Slug, a.URL)
+	it := feed.Item{
+		ID:         link,
+		Link:       link,
+		Title:      a.Title,
+		Summary:    html.EscapeString(a.Summary),
+		Published:  a.Date,
+		Updated:    a.Updated,
+		Categories: append([]string(nil), a.Tags...),
+		Role:       role,
+	}
+	if it.Updated.IsZero() || it.Updated.Before(it.Published) {
+		it.Updated = it.Published
+	}
+	if full {
+		it.ContentHTML = a.HTML
+		if a.Credit != "" {
+			it.ContentHTML += "\n<p>Credit: " + html.EscapeString(a.Credit) + "</p>"
+		}
+	}
+	switch {
+	case a.Author != "":
+		it.Authors = []feed.Person{{Name: a.Author}}
+	case cfg.Site.Author.Name != "" || cfg.Site.Author.Email != "":
+		it.Authors = []feed.Person{{Name: cfg.Site.Author.Name, Email: cfg.Site.Author.Email}}
+	}
+	return it
+}
+
+// buildFeeds scores the pool once per article and merges each article
+// with its neighbours and related items.
+func buildFeeds(cfg *config.Config, local []articleFeed, pool []feed.Item) []feed.Feed {
+	ix := related.NewIndex(pool)
+	out := make([]feed.Feed, 0, len(local))
+	for _, af := range local {
+		rel := Select(ix, pool, af.art, cfg.Related)
+		items := feed.Merge(af.item, af.prev, af.next, rel, cfg.Related.MaxItems)
+		out = append(out, feed.Feed{Channel: articleChannel(cfg, af, items), Items: items})
+	}
+	return out
+}
+
+// Select returns the related items of an article, ranked.
+func Select(ix *related.Index, pool []feed.Item, a *articles.Article, rc config.Related) []feed.Item {
+	min := rc.MinScore
+	if a.Related.MinScore != nil {
+		min = *a.Related.MinScore
+	}
+	matches := ix.Score(related.Doc{
+		Title: a.Title, Headings: a.Headings, Body: a.Text, Tags: a.Tags,
+		Credit: a.Credit, Include: a.Related.Include,
+	})
+	var rel []feed.Item
+	for _, m := range matches {
+		if m.Score < min || m.Score == 0 {
+			continue
+		}
+		it := pool[m.Item]
+		if excluded(&it, a.Related.Exclude) {
+			continue
+		}
+		it.Score = m.Score
+		it.Role = feed.RoleRelated
+		rel = append(rel, it)
+	}
+	feed.RankRelated(rel)
+	return rel
+}
+
+// excluded reports whether an item mentions any excluded term.
+func excluded(it *feed.Item, terms []string) bool {
+	if len(terms) == 0 {
+		return false
+	}
+	text := strings.ToLower(it.Title + " " + related.StripHTML(it.Summary+" "+it.ContentHTML))
+	for _, t := range terms {
+		if t = strings.ToLower(strings.TrimSpace(t)); t != "" && strings.Contains(text, t) {
+			return true
+		}
+	}
+	return false
+}
+
+func feedLinks(cfg *config.Config, dir string) feed.Links {
+	base := cfg.FeedsBase() + "/"
+	if dir != "" {
+		base += url.PathEscape(dir) + "/"
+	}
+	return feed.Links{RSS: base + "rss.xml", Atom: base + "atom.xml", JSON: base + "feed.json"}
+}
+
+func articleChannel(cfg *config.Config, af articleFeed, items []feed.Item) feed.Channel {
+	self := feedLinks(cfg, af.art.Slug)
+	desc := af.art.Summary
+	if desc == "" {
+		desc = "The story of “" + af.art.Title + "”: the article, its neighbours and related coverage."
+	}
+	return feed.Channel{
+		Title:       af.art.Title + " · " + cfg.Site.Title,
+		Description: desc,
+		Language:    cfg.Site.Language,
+		Link:        af.item.Link,
+		ID:          self.Atom,
+		Author:      feed.Person{Name: cfg.Site.Author.Name, Email: cfg.Site.Author.Email},
+		Updated:     newest(items),
+		Self:        self,
+	}
+}
+
+// newest is the latest date among items: a feed's updated time follows its
+// content, never the clock, so unchanged inputs give unchanged bytes.
+func newest(items []feed.Item) time.Time {
+	var t time.Time
+	for _, it := range items {
+		for _, c := range []time.Time{it.Published, it.Updated} {
+			if c.After(t) {
+				t = c
+			}
+		}
+	}
+	return t
+}

@@ -1,0 +1,129 @@
+package feed
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold removes accents: NFD, drop combining marks, NFC again.
+func fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// Slug turns a title into a URL path segment: lowercase, apostrophes
+// dropped (so "Honda’s" is "hondas", not "honda-s"), accents folded, and
+// every other run of non-alphanumerics one "-".
+func Slug(title string) string {
+	s := strings.ToLower(fold(title))
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		switch {
+		case r == '\'' || r == '’' || r == 'ʼ' || r == '‘':
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+// NormalizeTitle is the dedupe key for titles: case, accents, punctuation
+// and spacing do not make two titles different.
+func NormalizeTitle(title string) string {
+	s := strings.ToLower(fold(title))
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
+}
+
+// trackingParams are query parameters that identify a campaign or a click,
+// not a document; links differing only in them point at the same item.
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "dclid": true, "msclkid": true, "mc_cid": true,
+	"mc_eid": true, "igshid": true, "yclid": true, "_hsenc": true, "_hsmi": true,
+	"ref_src": true, "ncid": true, "cmpid": true,
+}
+
+// NormalizeLink is the dedupe key for links: scheme and host case, default
+// ports, fragments, trailing slashes and tracking parameters (utm_* and the
+// usual click ids) do not make two links different. A string that is not
+// an absolute URL is returned trimmed.
+func NormalizeLink(link string) string {
+	link = strings.TrimSpace(link)
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return link
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme == "https" {
+		// http and https versions of one page are one page.
+		u.Scheme = "http"
+	}
+	host := strings.ToLower(u.Hostname())
+	host = strings.TrimPrefix(host, "www.")
+	if p := u.Port(); p != "" && p != "80" && p != "443" {
+		host += ":" + p
+	}
+	u.Host = host
+	u.Fragment = ""
+	u.RawFragment = ""
+	u.User = nil
+	q := u.Query()
+	for k := range q {
+		lk := strings.ToLower(k)
+		if strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
+			q.Del(k)
+		}
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var qs []string
+	for _, k := range keys {
+		vals := q[k]
+		sort.Strings(vals)
+		for _, v := range vals {
+			qs = append(qs, url.QueryEscape(k)+"="+url.QueryEscape(v))
+		}
+	}
+	u.RawQuery = strings.Join(qs, "&")
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u.String()
+}
+
+// Keys are the dedupe keys of an item, strongest first: GUID, normalized
+// link, normalized title. Empty keys are left out.
+func (it *Item) Keys() []string {
+	var keys []string
+	if it.GUID != "" {
+		keys = append(keys, "guid:"+it.GUID)
+	}
+	if l := NormalizeLink(it.Link); l != "" {
+		keys = append(keys, "link:"+l)
+	}
+	if t := NormalizeTitle(it.Title); t != "" {
+		keys = append(keys, "title:"+t)
+	}
+	return keys
+}

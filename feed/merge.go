@@ -1,0 +1,94 @@
+package feed
+
+import (
+	"sort"
+)
+
+// Dedupe drops duplicates from a pool of external items: two items are
+// the same when they share a GUID, a normalized link or a normalized
+// title. The earliest seen wins; ties go to the earlier position, so the
+// result does not depend on fetch timing.
+func Dedupe(items []Item) []Item {
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return items[order[a]].FirstSeen.Before(items[order[b]].FirstSeen)
+	})
+	taken := KeySet{}
+	keep := make([]bool, len(items))
+	for _, i := range order {
+		keep[i] = taken.Claim(&items[i])
+	}
+	out := make([]Item, 0, len(items))
+	for i, it := range items {
+		if keep[i] {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// Merge builds an article's feed items: the article, its previous and next
+// neighbours (nil when there is none), then up to max related items. A
+// related item that collides with a local one (same GUID, link or title)
+// is dropped: the local one wins. related must already be in rank order;
+// Merge keeps that order.
+func Merge(article Item, prev, next *Item, related []Item, max int) []Item {
+	out := []Item{article}
+	if prev != nil {
+		out = append(out, *prev)
+	}
+	if next != nil {
+		out = append(out, *next)
+	}
+	taken := KeySet{}
+	for i := range out {
+		taken.Claim(&out[i])
+	}
+	n := 0
+	for i := range related {
+		if n >= max {
+			break
+		}
+		if taken.Claim(&related[i]) {
+			out = append(out, related[i])
+			n++
+		}
+	}
+	return out
+}
+
+// RankRelated orders related items by score, then date (newest first),
+// then id, so equal scores never shuffle between runs.
+func RankRelated(items []Item) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := &items[i], &items[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if !a.Published.Equal(b.Published) {
+			return a.Published.After(b.Published)
+		}
+		return a.ID < b.ID
+	})
+}
+
+// KeySet remembers the dedupe keys of items already taken.
+type KeySet map[string]bool
+
+// Claim takes the item's keys and reports true, or reports false and
+// takes nothing when any of its keys is already taken.
+func (s KeySet) Claim(it *Item) bool {
+	keys := it.Keys()
+	for _, k := range keys {
+		if s[k] {
+			return false
+		}
+	}
+	for _, k := range keys {
+		s[k] = true
+	}
+	return true
+}

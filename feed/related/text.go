@@ -1,0 +1,178 @@
+package related
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/russian"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// term is one token of a document: a stemmed word or a whole name.
+type term struct {
+	key     string // index key: stem, or "name:" + folded words
+	surface string // how it first appeared, for explanations
+}
+
+var tagRE = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>|<[^>]*>`)
+
+// StripHTML turns HTML into plain text (tags dropped, entities decoded).
+func StripHTML(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	return html.UnescapeString(tagRE.ReplaceAllString(s, " "))
+}
+
+var foldT = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+func fold(s string) string {
+	out, _, err := transform.String(foldT, s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// extraStop are words that carry no story in news text but are not in
+// Snowball's English list.
+var extraStop = map[string]bool{
+	"said": true, "says": true, "say": true, "also": true, "would": true, "could": true,
+	"one": true, "two": true, "new": true, "year": true, "years": true, "according": true,
+	"will": true, "may": true, "can": true, "like": true, "just": true, "many": true,
+	"much": true, "first": true, "last": true, "since": true, "however": true, "still": true,
+	"back": true, "make": true, "made": true, "well": true, "even": true, "week": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
+	"saturday": true, "sunday": true, "per": true, "cent": true, "percent": true,
+	"article": true, "previous": true, "next": true, "news": true, "report": true, "reported": true,
+	"told": true, "including": true, "include": true, "includes": true, "among": true, "another": true,
+	"get": true, "got": true, "way": true, "part": true, "set": true, "time": true, "day": true,
+}
+
+func isStop(w string) bool {
+	return len([]rune(w)) < 2 || english.IsStopWord(w) || extraStop[w]
+}
+
+func stem(w string) string {
+	for _, r := range w {
+		if unicode.Is(unicode.Cyrillic, r) {
+			return russian.Stem(w, false)
+		}
+		break
+	}
+	if len(w) <= 3 {
+		return w
+	}
+	return english.Stem(w, false)
+}
+
+// word is a raw word with what tokenizing needs to know about it.
+type word struct {
+	raw       string
+	folded    string
+	capital   bool
+	sentStart bool // first word of a sentence: its capital says nothing
+}
+
+// splitWords cuts text into words, noting capitalization and sentence
+// starts; possessive 's is dropped so "Binance’s" is "Binance".
+func splitWords(text string) []word {
+	var out []word
+	sentStart := true
+	var cur []rune
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		raw := string(cur)
+		raw = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(raw, "'s"), "’s"), "'")
+		raw = strings.Trim(raw, "'’")
+		cur = cur[:0]
+		if raw == "" {
+			return
+		}
+		r0 := []rune(raw)[0]
+		out = append(out, word{
+			raw:       raw,
+			folded:    strings.ToLower(fold(strings.ReplaceAll(strings.ReplaceAll(raw, "'", ""), "’", ""))),
+			capital:   unicode.IsUpper(r0),
+			sentStart: sentStart,
+		})
+		sentStart = false
+	}
+	rs := []rune(text)
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			cur = append(cur, r)
+		case (r == '\'' || r == '’') && len(cur) > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			cur = append(cur, r)
+		case r == '-' && len(cur) > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			// "e-commerce", "Rosfin-linked": split, but stay in the name run.
+			flush()
+		default:
+			flush()
+			if r == '.' || r == '!' || r == '?' || r == '\n' || r == ':' || r == ';' || r == '“' || r == '"' || r == '(' || r == ')' || r == ',' {
+				// punctuation breaks name runs; sentence ends also reset
+				// the capital signal.
+				out = append(out, word{})
+				if r == '.' || r == '!' || r == '?' || r == '\n' || r == ':' {
+					sentStart = true
+				}
+			}
+		}
+	}
+	flush()
+	return out
+}
+
+// tokenize returns the terms of text: stems of non-stop words, plus one
+// name term for each run of two or more capitalized words.
+func tokenize(text string) []term {
+	ws := splitWords(text)
+	var out []term
+	var run []word
+	endRun := func() {
+		if len(run) >= 2 {
+			var keys, surf []string
+			for _, w := range run {
+				keys = append(keys, w.folded)
+				surf = append(surf, w.raw)
+			}
+			out = append(out, term{key: "name:" + strings.Join(keys, " "), surface: strings.Join(surf, " ")})
+		}
+		run = run[:0]
+	}
+	for _, w := range ws {
+		if w.raw == "" {
+			endRun()
+			continue
+		}
+		stop := isStop(w.folded)
+		if w.capital && !stop && !isAllDigits(w.folded) {
+			run = append(run, w)
+		} else {
+			endRun()
+		}
+		if stop || isAllDigits(w.folded) {
+			continue
+		}
+		out = append(out, term{key: stem(w.folded), surface: strings.ToLower(w.raw)})
+	}
+	endRun()
+	return out
+}
+
+func isAllDigits(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,93 @@
+package render
+
+import (
+	"bytes"
+	_ "embed"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/braid-feeds/braid/feed"
+)
+
+// IndexData is what the site's index.html lists.
+type IndexData struct {
+	Site      feed.Channel  // site title, description, link, language; Self = the site-wide feed URLs
+	Feeds     []IndexFeed   // one per article, in the given order
+	Generated time.Time     // shown as "last updated"
+	Sources   []IndexSource // may be empty; a health table is shown when not
+}
+
+// IndexFeed is one article's feed on the index page.
+type IndexFeed struct {
+	Title      string
+	ArticleURL string
+	Links      feed.Links // absolute URLs of the feed's formats
+	Related    int        // number of related items in the feed
+	Updated    time.Time
+}
+
+// IndexSource is one external source in the health table.
+type IndexSource struct {
+	Name, URL, Status string
+	LastSuccess       time.Time // zero: never
+}
+
+// feedRef is a feed's title and URLs, for the template's link snippets.
+type feedRef struct {
+	Title string
+	Links feed.Links
+}
+
+//go:embed index.html.tmpl
+var indexTemplate string
+
+var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{
+	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"day": func(t time.Time) string { return t.UTC().Format("2 January 2006") },
+	"stamp": func(t time.Time) string {
+		return t.UTC().Format("2 January 2006, 15:04 UTC")
+	},
+	"feedRef": func(title string, links feed.Links) feedRef { return feedRef{title, links} },
+	"ok": func(status string) bool {
+		switch strings.ToLower(status) {
+		case "ok", "healthy", "success", "fresh":
+			return true
+		}
+		return false
+	},
+}).Parse(indexTemplate))
+
+// Index renders the site's index.html: the site-wide feeds, every article
+// feed with its subscribe links (and autodiscovery links for all of them),
+// and, when there are sources, their health.
+func Index(d IndexData) ([]byte, error) {
+	v := d
+	v.Site = cleanChannel(d.Site)
+	if v.Site.Description == v.Site.Title {
+		v.Site.Description = ""
+	}
+	if v.Site.Language == "" {
+		v.Site.Language = "und" // BCP 47 "undetermined"
+	}
+	v.Generated = utc(d.Generated)
+	v.Feeds = make([]IndexFeed, len(d.Feeds))
+	for i, f := range d.Feeds {
+		v.Feeds[i] = IndexFeed{
+			Title:      firstNonEmpty(line(f.Title), line(f.ArticleURL)),
+			ArticleURL: line(f.ArticleURL),
+			Links:      cleanLinks(f.Links),
+			Related:    f.Related,
+			Updated:    utc(f.Updated),
+		}
+	}
+	v.Sources = make([]IndexSource, len(d.Sources))
+	for i, s := range d.Sources {
+		v.Sources[i] = IndexSource{Name: line(s.Name), URL: line(s.URL), Status: line(s.Status), LastSuccess: utc(s.LastSuccess)}
+	}
+	var b bytes.Buffer
+	if err := indexTmpl.Execute(&b, v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,120 @@
+package articles
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "b-second.md", "---\ntitle: Second\ndate: 2026-04-02\n---\nBody.\n")
+	writeFile(t, dir, "a-first.TXT", "First\nCredit by Wire\n\nBody.\n")
+	writeFile(t, dir, "2026/c-third.markdown", "---\ntitle: Third\n---\nBody.\n")
+	writeFile(t, dir, "notes.html", "<p>not an article</p>")
+	writeFile(t, dir, ".drafts/d.md", "---\ntitle: Draft\n---\n")
+	writeFile(t, dir, ".hidden.md", "not even valid")
+
+	arts, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range arts {
+		rel, _ := filepath.Rel(dir, a.Path)
+		got = append(got, filepath.ToSlash(rel)+"="+a.Slug+"/"+a.Format)
+	}
+	want := "2026/c-third.markdown=c-third/markdown a-first.TXT=a-first/text b-second.md=b-second/markdown"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // substrings, {dir} replaced by the directory
+		kept  int
+	}{
+		{
+			name: "duplicate slugs name both files",
+			files: map[string]string{
+				"one.md":         "---\ntitle: One\nslug: shared\n---\n",
+				"sub/shared.txt": "Shared\n\nBody.\n",
+				"shared.md":      "---\ntitle: Three\n---\n",
+			},
+			want: []string{`articles: {dir}/sub/shared.txt: slug "shared" is already used by {dir}/one.md`,
+				`articles: {dir}/shared.md: slug "shared" is already used by {dir}/one.md`},
+			kept: 1,
+		},
+		{
+			name: "every bad file is reported",
+			files: map[string]string{
+				"a.md":  "---\ntitle: A\ncolour: red\n---\n",
+				"b.md":  "---\ndate: yesterday\n---\n",
+				"c.txt": "",
+				"d.md":  "---\ntitle: D\n---\nfine\n",
+			},
+			want: []string{`{dir}/a.md:3: front matter: unknown key "colour"`, `{dir}/b.md:2: date "yesterday"`, `{dir}/b.md:1: missing title`, `{dir}/c.txt:1: no title`},
+			kept: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, content := range tt.files {
+				writeFile(t, dir, name, content)
+			}
+			arts, err := Load(context.Background(), dir)
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v", err)
+			}
+			for _, w := range tt.want {
+				w = strings.ReplaceAll(w, "{dir}", dir)
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			if len(arts) != tt.kept {
+				t.Errorf("kept %d articles, want %d", len(arts), tt.kept)
+			}
+		})
+	}
+}
+
+func TestLoadMissingDirAndCancel(t *testing.T) {
+	if _, err := Load(context.Background(), filepath.Join(t.TempDir(), "nope")); err == nil || errors.Is(err, ErrInvalid) {
+		t.Errorf("missing dir: %v", err)
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "a.md", "---\ntitle: A\n---\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Load(ctx, dir); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestConcurrentParse checks, under -race, that the shared Markdown
+// renderer can be used from several goroutines.
+func TestConcurrentParse(t *testing.T) {
+	src := []byte("---\ntitle: T\n---\n# T\n\n## H\n\nSome *text* with [a link](https://a.example/).\n")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if a, err := ParseMarkdown("t.md", src); err != nil || len(a.Headings) != 1 {
+					t.Errorf("%v %v", a.Headings, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

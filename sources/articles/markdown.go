@@ -1,0 +1,446 @@
+package articles
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"gopkg.in/yaml.v3"
+
+	"github.com/braid-feeds/braid/feed"
+)
+
+// markdown renders article bodies. Raw HTML stays in goldmark's default
+// safe mode (it is omitted, not passed through): articles are trusted,
+// but a pasted embed should not become part of every reader's feed.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
+
+// frontMatter is the YAML header of a Markdown article. Values whose
+// validation needs a line number are kept as nodes.
+type frontMatter struct {
+	Title    yaml.Node    `yaml:"title"`
+	Date     yaml.Node    `yaml:"date"`
+	Updated  yaml.Node    `yaml:"updated"`
+	Author   string       `yaml:"author"`
+	Credit   string       `yaml:"credit"`
+	Tags     yaml.Node    `yaml:"tags"`
+	Summary  string       `yaml:"summary"`
+	Slug     yaml.Node    `yaml:"slug"`
+	URL      yaml.Node    `yaml:"url"`
+	Previous string       `yaml:"previous"`
+	Next     string       `yaml:"next"`
+	Related  relatedRules `yaml:"related"`
+}
+
+type relatedRules struct {
+	Include  []string  `yaml:"include"`
+	Exclude  []string  `yaml:"exclude"`
+	MinScore yaml.Node `yaml:"min_score"`
+}
+
+// ParseMarkdown parses a Markdown article with YAML front matter between
+// "---" lines at the top. title is required; unknown keys are errors.
+// Errors name path and, when known, the line in the file.
+func ParseMarkdown(path string, data []byte) (Article, error) {
+	src := cleanSource(data)
+	lines := strings.Split(src, "\n")
+
+	var fm frontMatter
+	fmLine, bodyStart := 0, 0 // line of the opening "---" (1-based); index of the first body line
+	if len(lines) > 0 && strings.TrimRight(lines[0], " \t") == "---" {
+		fmLine = 1
+		end := -1
+		for i := 1; i < len(lines); i++ {
+			if l := strings.TrimRight(lines[i], " \t"); l == "---" || l == "..." {
+				end = i
+				break
+			}
+		}
+		if end < 0 {
+			return Article{}, invalid(path, 1, "front matter has no closing ---")
+		}
+		if err := decodeFrontMatter(path, fmLine, strings.Join(lines[1:end], "\n"), &fm); err != nil {
+			return Article{}, err
+		}
+		bodyStart = end + 1
+	}
+
+	a := Article{Path: path, Format: FormatMarkdown}
+	var errs []error
+	bad := func(n *yaml.Node, format string, args ...any) {
+		line := fmLine
+		if n != nil && n.Line > 0 {
+			line = n.Line + fmLine
+		}
+		errs = append(errs, invalid(path, line, format, args...))
+	}
+
+	if title, ok, err := scalar(&fm.Title); err != nil {
+		bad(&fm.Title, "title: %v", err)
+	} else if a.Title = collapseSpace(title); !ok || a.Title == "" {
+		if fmLine == 0 {
+			errs = append(errs, invalid(path, 1, "missing title: no front matter (a --- block with title: at the top)"))
+		} else {
+			bad(&fm.Title, "missing title")
+		}
+	}
+	a.Date = frontMatterTime(&fm.Date, "date", bad)
+	a.Updated = frontMatterTime(&fm.Updated, "updated", bad)
+	if !a.Date.IsZero() && !a.Updated.IsZero() && a.Updated.Before(a.Date) {
+		bad(&fm.Updated, "updated %s is before date %s", a.Updated.Format(time.RFC3339), a.Date.Format(time.RFC3339))
+	}
+	a.Author = collapseSpace(fm.Author)
+	a.Credit = collapseSpace(fm.Credit)
+	tags, err := stringList(&fm.Tags)
+	if err != nil {
+		bad(&fm.Tags, "tags: %v", err)
+	}
+	a.Tags = tags
+	a.Summary = collapseSpace(fm.Summary)
+	if s, ok, err := scalar(&fm.Slug); err != nil {
+		bad(&fm.Slug, "slug: %v", err)
+	} else if ok {
+		a.Slug = strings.TrimSpace(s)
+		if want := feed.Slug(a.Slug); a.Slug != want {
+			if want == "" {
+				bad(&fm.Slug, "slug %q has no letters or digits", a.Slug)
+			} else {
+				bad(&fm.Slug, "slug %q is not a URL slug (lowercase letters, digits, dashes); did you mean %q?", a.Slug, want)
+			}
+		}
+	}
+	if a.Slug == "" && len(errs) == 0 {
+		var err error
+		if a.Slug, err = slugFromPath(path); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if u, ok, err := scalar(&fm.URL); err != nil {
+		bad(&fm.URL, "url: %v", err)
+	} else if ok {
+		a.URL = strings.TrimSpace(u)
+		if p, err := url.Parse(a.URL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			bad(&fm.URL, "url %q is not an absolute http(s) URL", a.URL)
+		}
+	}
+	a.Previous = collapseSpace(fm.Previous)
+	a.Next = collapseSpace(fm.Next)
+	a.Related.Include = cleanList(fm.Related.Include)
+	a.Related.Exclude = cleanList(fm.Related.Exclude)
+	if s, ok, err := scalar(&fm.Related.MinScore); err != nil {
+		bad(&fm.Related.MinScore, "related.min_score: %v", err)
+	} else if ok {
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
+			bad(&fm.Related.MinScore, "related.min_score %q is not a number between 0 and 1", s)
+		} else {
+			a.Related.MinScore = &f
+		}
+	}
+	if len(errs) > 0 {
+		return Article{}, errors.Join(errs...)
+	}
+
+	body := []byte(strings.Join(lines[bodyStart:], "\n"))
+	if err := renderMarkdown(&a, body); err != nil {
+		return Article{}, invalid(path, 0, "rendering body: %v", err)
+	}
+	return a, nil
+}
+
+// yamlLinePrefix is the position yaml.v3 puts before its messages, and
+// yamlLine any other reference to a line in them.
+var (
+	yamlLinePrefix = regexp.MustCompile(`^line (\d+): `)
+	yamlLine       = regexp.MustCompile(`line (\d+)`)
+)
+
+// yamlParserProblems are yaml.v3 syntax errors whose line is 0-based.
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// unknownField is how yaml.v3 words an unknown key under KnownFields.
+var unknownField = regexp.MustCompile(`^field (.+) not found in type \S+$`)
+
+// decodeFrontMatter decodes the YAML between the "---" lines. yaml.v3
+// counts lines from the start of the YAML, which is line fmLine+1 of the
+// file, so every line number in its errors is shifted by fmLine.
+func decodeFrontMatter(path string, fmLine int, y string, fm *frontMatter) error {
+	dec := yaml.NewDecoder(strings.NewReader(y))
+	dec.KnownFields(true)
+	err := dec.Decode(fm)
+	if err == nil || errors.Is(err, io.EOF) {
+		return nil
+	}
+	shift := func(msg string) (int, string) {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		// yaml.v3 leaves the line out for the first line of the YAML.
+		line := 1
+		if m := yamlLinePrefix.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = msg[len(m[0]):]
+			if yamlParserProblems[msg] {
+				// Parser (not scanner) errors count lines from 0.
+				line++
+			}
+		}
+		msg = yamlLine.ReplaceAllStringFunc(msg, func(s string) string {
+			n, _ := strconv.Atoi(strings.TrimPrefix(s, "line "))
+			return "line " + strconv.Itoa(n+fmLine)
+		})
+		if m := unknownField.FindStringSubmatch(msg); m != nil {
+			msg = "unknown key " + strconv.Quote(m[1])
+		}
+		return line + fmLine, "front matter: " + msg
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		errs := make([]error, 0, len(te.Errors))
+		for _, e := range te.Errors {
+			line, msg := shift(e)
+			errs = append(errs, invalid(path, line, "%s", msg))
+		}
+		return errors.Join(errs...)
+	}
+	line, msg := shift(err.Error())
+	return invalid(path, line, "%s", msg)
+}
+
+// scalar returns the value of a single-valued front matter key; ok is
+// false when the key is absent or null.
+func scalar(n *yaml.Node) (s string, ok bool, err error) {
+	switch {
+	case n.Kind == 0:
+		return "", false, nil
+	case n.Kind == yaml.AliasNode && n.Alias != nil:
+		return scalar(n.Alias)
+	case n.Kind != yaml.ScalarNode:
+		return "", false, errors.New("must be a single value, not a list or map")
+	case n.Tag == "!!null":
+		return "", false, nil
+	}
+	return n.Value, true, nil
+}
+
+// stringList accepts a YAML list of strings or one comma-separated string.
+func stringList(n *yaml.Node) ([]string, error) {
+	switch n.Kind {
+	case 0:
+		return nil, nil
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil, nil
+		}
+		return cleanList(strings.Split(n.Value, ",")), nil
+	case yaml.SequenceNode:
+		var out []string
+		for _, c := range n.Content {
+			if c.Kind != yaml.ScalarNode {
+				return nil, errors.New("must be a list of words")
+			}
+			out = append(out, c.Value)
+		}
+		return cleanList(out), nil
+	}
+	return nil, errors.New("must be a list")
+}
+
+// cleanList trims entries and drops empty ones and case-insensitive
+// repeats, keeping the first spelling.
+func cleanList(in []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range in {
+		s = collapseSpace(s)
+		k := strings.ToLower(s)
+		if s == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// timeLayouts are the date forms front matter may use; those without a
+// zone are UTC.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02",
+}
+
+func parseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func frontMatterTime(n *yaml.Node, key string, bad func(*yaml.Node, string, ...any)) time.Time {
+	s, ok, err := scalar(n)
+	if err != nil {
+		bad(n, "%s: %v", key, err)
+		return time.Time{}
+	}
+	if !ok {
+		return time.Time{}
+	}
+	t, ok := parseTime(s)
+	if !ok {
+		bad(n, "%s %q is not a date (use 2006-01-02, 2006-01-02 15:04 or RFC 3339)", key, s)
+	}
+	return t
+}
+
+// slugFromPath derives a slug from the file name, without its extension.
+func slugFromPath(path string) (string, error) {
+	base := filepath.Base(path)
+	slug := feed.Slug(strings.TrimSuffix(base, filepath.Ext(base)))
+	if slug == "" {
+		return "", invalid(path, 0, "cannot derive a slug from the file name %q; rename it or set a slug", base)
+	}
+	return slug, nil
+}
+
+// renderMarkdown fills Headings, Text, HTML and, when unset, Summary from
+// the Markdown body.
+func renderMarkdown(a *Article, body []byte) error {
+	doc := markdown.Parser().Parse(text.NewReader(body))
+
+	// A "# Title" opening the body repeats the front matter title; feeds
+	// show the title already.
+	if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 &&
+		feed.NormalizeTitle(inlineText(h, body)) == feed.NormalizeTitle(a.Title) {
+		doc.RemoveChild(doc, h)
+	}
+
+	var drop []ast.Node
+	var blocks []string
+	firstPara := ""
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			if t := inlineText(n, body); t != "" {
+				blocks = append(blocks, t)
+				if n.Level >= 2 {
+					a.Headings = append(a.Headings, t)
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.TextBlock:
+			t := inlineText(n, body)
+			if isBoilerplate(t) {
+				// Pasted page chrome is no more welcome here than in exports.
+				drop = append(drop, n)
+				return ast.WalkSkipChildren, nil
+			}
+			if t != "" {
+				blocks = append(blocks, t)
+				if _, para := n.(*ast.Paragraph); para && firstPara == "" {
+					firstPara = t
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.CodeBlock, *ast.FencedCodeBlock:
+			if t := strings.TrimSpace(string(n.Lines().Value(body))); t != "" {
+				blocks = append(blocks, t)
+			}
+			return ast.WalkSkipChildren, nil
+		case *east.TableHeader, *east.TableRow:
+			var cells []string
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				if t := inlineText(c, body); t != "" {
+					cells = append(cells, t)
+				}
+			}
+			if len(cells) > 0 {
+				blocks = append(blocks, strings.Join(cells, " "))
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range drop {
+		if p := n.Parent(); p != nil {
+			p.RemoveChild(p, n)
+		}
+	}
+
+	var buf bytes.Buffer
+	if err := markdown.Renderer().Render(&buf, body, doc); err != nil {
+		return err
+	}
+	a.HTML = strings.TrimSpace(buf.String())
+	a.Text = strings.Join(blocks, "\n\n")
+	if a.Summary == "" {
+		a.Summary = summarize(firstPara)
+	}
+	return nil
+}
+
+// inlineText is the plain text of a node's inline content, with escapes
+// and character references resolved and raw HTML left out.
+func inlineText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			v := c.Value(src)
+			if !c.IsRaw() {
+				v = util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+			}
+			b.Write(v)
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return collapseSpace(b.String())
+}

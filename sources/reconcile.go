@@ -1,0 +1,88 @@
+package sources
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/state"
+)
+
+// reconcile merges a fresh fetch with what the state remembers of the
+// source, so that ids and first-seen times never move:
+//   - an item seen before keeps its id and first-seen time; if its content
+//     changed it gets Updated = now, otherwise it keeps its old Updated;
+//   - a new item is first seen now; items without a date take their
+//     first-seen time, and future dates are clamped to it, so neither can
+//     pin an item to the top of a feed;
+//   - items undated in one fetch get first-seen times a second apart in
+//     feed order (newest first), so they stay distinct and ordered;
+//   - duplicates within the source (same GUID, link or title) keep the first.
+func reconcile(authority, source string, prev []state.Item, fresh []feed.Item, now time.Time) []state.Item {
+	now = now.UTC().Truncate(time.Second)
+	byKey := map[string]*state.Item{}
+	for i := range prev {
+		for _, k := range prev[i].Keys() {
+			if _, ok := byKey[k]; !ok {
+				byKey[k] = &prev[i]
+			}
+		}
+	}
+	seen := feed.KeySet{}
+	out := make([]state.Item, 0, len(fresh))
+	for i, it := range fresh {
+		if !seen.Claim(&it) {
+			continue
+		}
+		var old *state.Item
+		for _, k := range it.Keys() {
+			if p := byKey[k]; p != nil {
+				old = p
+				break
+			}
+		}
+		si := state.Item{Item: it, Hash: hash(&it)}
+		if old != nil {
+			si.ID = old.ID
+			si.FirstSeen = old.FirstSeen
+		} else {
+			si.FirstSeen = now.Add(-time.Duration(i) * time.Second)
+			si.ID = stableID(authority, source, &it, si.FirstSeen)
+		}
+		if si.Published.IsZero() || si.Published.After(now) {
+			si.Published = si.FirstSeen
+		}
+		switch {
+		case old != nil && old.Hash != si.Hash:
+			si.Updated = now
+		case old != nil:
+			si.Updated = old.Updated
+		}
+		if si.Updated.After(now) || si.Updated.Before(si.Published) {
+			si.Updated = si.Published
+		}
+		out = append(out, si)
+	}
+	return out
+}
+
+// stableID picks the id readers will know the item by: its GUID when that
+// is a URL, else its link, else an RFC 4151 tag URI derived from the GUID
+// or title and the day the item was first seen.
+func stableID(authority, source string, it *feed.Item, firstSeen time.Time) string {
+	if isHTTPURL(it.GUID) {
+		return it.GUID
+	}
+	if it.Link != "" && it.GUID == "" {
+		return it.Link
+	}
+	basis := it.GUID
+	if basis == "" {
+		basis = feed.NormalizeTitle(it.Title)
+	}
+	sum := sha256.Sum256([]byte(source + "\x00" + basis))
+	return fmt.Sprintf("tag:%s,%s:braid/%s/%s", authority, firstSeen.Format("2006-01-02"),
+		feed.Slug(source), hex.EncodeToString(sum[:10]))
+}

@@ -1,0 +1,197 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/braid-feeds/braid/feed"
+)
+
+// Source is what braid remembers about one configured source.
+type Source struct {
+	Name         string
+	URL          string // the URL from the config this state belongs to
+	MovedTo      string // permanent redirect target, used instead of URL
+	ETag         string
+	LastModified string
+	Status       string // ok, not_modified, failed, gone, skipped
+	HTTPStatus   int
+	ErrorClass   string
+	Error        string
+	LastAttempt  time.Time
+	LastSuccess  time.Time
+	Failures     int       // consecutive
+	NextFetch    time.Time // no request before this
+	Gone         bool
+	Feed         feed.Origin // the feed's own title, link, id
+}
+
+// Item is a source's item as last fetched successfully.
+type Item struct {
+	feed.Item
+	FirstSeen time.Time
+	Hash      string // content hash: a change bumps Updated
+}
+
+// Source returns the stored state of the named source, or ErrNotFound.
+func (s *Store) Source(ctx context.Context, name string) (Source, error) {
+	var src Source
+	var moved, feedJSON string
+	var la, ls, nf int64
+	var gone int
+	err := s.db.QueryRowContext(ctx, `SELECT name, url, moved_to, etag, last_modified, status, http_status,
+		error_class, error, last_attempt, last_success, failures, next_fetch, gone, feed
+		FROM sources WHERE name = ?`, name).Scan(&src.Name, &src.URL, &moved, &src.ETag, &src.LastModified,
+		&src.Status, &src.HTTPStatus, &src.ErrorClass, &src.Error, &la, &ls, &src.Failures, &nf, &gone, &feedJSON)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Source{Name: name}, ErrNotFound
+	}
+	if err != nil {
+		return Source{}, fmt.Errorf("state: source %s: %w", name, err)
+	}
+	src.MovedTo = moved
+	src.LastAttempt, src.LastSuccess, src.NextFetch = fromUnix(la), fromUnix(ls), fromUnix(nf)
+	src.Gone = gone != 0
+	if err := json.Unmarshal([]byte(feedJSON), &src.Feed); err != nil {
+		return Source{}, fmt.Errorf("state: source %s: feed: %w", name, err)
+	}
+	return src, nil
+}
+
+// Sources returns every stored source, by name.
+func (s *Store) Sources(ctx context.Context) ([]Source, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sources ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("state: %w", err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	out := make([]Source, 0, len(names))
+	for _, n := range names {
+		src, err := s.Source(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+// Items returns the source's last good items in their feed order.
+func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT first_seen, hash, data FROM items WHERE source = ? ORDER BY position`, source)
+	if err != nil {
+		return nil, fmt.Errorf("state: items of %s: %w", source, err)
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		var fs int64
+		var it Item
+		var data string
+		if err := rows.Scan(&fs, &it.Hash, &data); err != nil {
+			return nil, fmt.Errorf("state: items of %s: %w", source, err)
+		}
+		if err := json.Unmarshal([]byte(data), &it.Item); err != nil {
+			return nil, fmt.Errorf("state: items of %s: %w", source, err)
+		}
+		it.FirstSeen = fromUnix(fs)
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// SaveSource records a fetch outcome. When items is non-nil it replaces the
+// source's stored items; nil keeps them, which is what a failed or
+// not-modified fetch must do so nothing we had is lost.
+func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error {
+	feedJSON, err := json.Marshal(src.Feed)
+	if err != nil {
+		return fmt.Errorf("state: source %s: %w", src.Name, err)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("state: source %s: %w", src.Name, err)
+	}
+	defer tx.Rollback()
+	gone := 0
+	if src.Gone {
+		gone = 1
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO sources(name, url, moved_to, etag, last_modified, status, http_status,
+		error_class, error, last_attempt, last_success, failures, next_fetch, gone, feed)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(name) DO UPDATE SET url=excluded.url, moved_to=excluded.moved_to, etag=excluded.etag,
+		last_modified=excluded.last_modified, status=excluded.status, http_status=excluded.http_status,
+		error_class=excluded.error_class, error=excluded.error, last_attempt=excluded.last_attempt,
+		last_success=excluded.last_success, failures=excluded.failures, next_fetch=excluded.next_fetch,
+		gone=excluded.gone, feed=excluded.feed`,
+		src.Name, src.URL, src.MovedTo, src.ETag, src.LastModified, src.Status, src.HTTPStatus,
+		src.ErrorClass, src.Error, unix(src.LastAttempt), unix(src.LastSuccess), src.Failures,
+		unix(src.NextFetch), gone, string(feedJSON))
+	if err != nil {
+		return fmt.Errorf("state: source %s: %w", src.Name, err)
+	}
+	if items != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM items WHERE source = ?`, src.Name); err != nil {
+			return fmt.Errorf("state: source %s: %w", src.Name, err)
+		}
+		stmt, err := tx.PrepareContext(ctx,
+			`INSERT OR IGNORE INTO items(source, id, position, first_seen, hash, data) VALUES(?,?,?,?,?,?)`)
+		if err != nil {
+			return fmt.Errorf("state: source %s: %w", src.Name, err)
+		}
+		defer stmt.Close()
+		for i, it := range items {
+			data, err := json.Marshal(it.Item)
+			if err != nil {
+				return fmt.Errorf("state: source %s: %w", src.Name, err)
+			}
+			if _, err := stmt.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, string(data)); err != nil {
+				return fmt.Errorf("state: source %s: %w", src.Name, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("state: source %s: %w", src.Name, err)
+	}
+	return nil
+}
+
+// PruneSources forgets every source not named in keep: a source removed
+// from the config is dropped with its items.
+func (s *Store) PruneSources(ctx context.Context, keep []string) error {
+	stored, err := s.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	want := make(map[string]bool, len(keep))
+	for _, k := range keep {
+		want[k] = true
+	}
+	for _, src := range stored {
+		if want[src.Name] {
+			continue
+		}
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM sources WHERE name = ?`, src.Name); err != nil {
+			return fmt.Errorf("state: drop source %s: %w", src.Name, err)
+		}
+	}
+	return nil
+}
