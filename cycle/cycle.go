@@ -195,7 +195,8 @@ func localItems(ctx context.Context, cfg *config.Config, st *state.Store, arts [
 			n    *articles.Neighbour
 			role feed.Role
 			dst  **feed.Item
-		}{{prev[i], feed.RolePrevious, &out[i].prev}, {next[i], feed.RoleNext, &out[i].next}} {
+			back time.Duration
+		}{{prev[i], feed.RolePrevious, &out[i].prev, 2 * time.Second}, {next[i], feed.RoleNext, &out[i].next, time.Second}} {
 			if side.n == nil {
 				continue
 			}
@@ -205,7 +206,10 @@ func localItems(ctx context.Context, cfg *config.Config, st *state.Store, arts [
 			} else {
 				// Named by an export but never exported: still a real page
 				// on the site, dated by when braid first heard of it.
-				seen, err := st.ArticleFirstSeen(ctx, side.n.Slug, now)
+				// A second or two before now, so it never shares an
+				// Atom <updated> with an undated article first seen in
+				// the same cycle.
+				seen, err := st.ArticleFirstSeen(ctx, side.n.Slug, now.Add(-side.back))
 				if err != nil {
 					return nil, err
 				}

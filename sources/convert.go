@@ -11,6 +11,7 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/related"
@@ -44,7 +45,7 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "cite"
 // absolutize rewrites href/src attributes of an HTML fragment to absolute
 // URLs against base.
 func absolutize(fragment string, base *url.URL) string {
-	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: 0})
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 	if err != nil {
 		return fragment
 	}

@@ -118,3 +118,34 @@ func TestConcurrentParse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestShippedContent keeps the example articles in content/ loadable: the
+// default config points at them.
+func TestShippedContent(t *testing.T) {
+	arts, err := Load(context.Background(), "../../content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(arts) < 3 {
+		t.Fatalf("%d example articles, want at least 3", len(arts))
+	}
+	prev, next, err := Link(arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formats, missing := map[string]bool{}, 0
+	for i, a := range arts {
+		formats[a.Format] = true
+		if len(a.Headings) == 0 || a.Credit == "" {
+			t.Errorf("%s: no headings or credit", a.Path)
+		}
+		for _, n := range []*Neighbour{prev[i], next[i]} {
+			if n != nil && n.Article == nil {
+				missing++
+			}
+		}
+	}
+	if !formats[FormatMarkdown] || !formats[FormatText] || missing == 0 {
+		t.Errorf("formats %v, %d neighbours without a local file", formats, missing)
+	}
+}

@@ -31,8 +31,13 @@ import (
 // export is the rest of the web page (comment form, related links), and
 // none of it is republished.
 
-// ParseText parses a plain-text export. It fails only when the file has
-// no title or no body; everything else it can make sense of.
+// ParseText parses a plain-text export. The first line is the title, a
+// "Credit by X" (or "Credit: X") line the credit, a short line that does
+// not end like a sentence and is followed by a paragraph a section
+// heading, and "Previous article…"/"Next article…" lines the neighbours;
+// comment-form and link-list lines are dropped wherever they are. CRLF, a
+// byte order mark and invalid UTF-8 are tolerated. It fails only when
+// the file has no title or no body.
 func ParseText(path string, data []byte) (Article, error) {
 	raw := strings.Split(cleanSource(data), "\n")
 	lines := make([]string, len(raw))
@@ -222,7 +227,7 @@ func headingLike(p string) bool {
 }
 
 // creditRE matches "Credit by X" and "Credit: X" lines.
-var creditRE = regexp.MustCompile(`(?i)^credits?(?:\s+by\b|\s*:)\s*(.*?)[\s.]*$`)
+var creditRE = regexp.MustCompile(`(?i)^credits?(?:\s+by\b\s*:?|\s*:)\s*(.*?)[\s.]*$`)
 
 // creditLine returns the outlet named by a credit line.
 func creditLine(l string) (string, bool) {

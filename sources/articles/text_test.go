@@ -214,3 +214,25 @@ func TestSeedExport(t *testing.T) {
 		t.Errorf("%d paragraphs, want 7", n)
 	}
 }
+
+func TestCreditLine(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"Credit by CNBC", "CNBC"},
+		{"credit BY  Harbour   Ledger.", "Harbour Ledger"},
+		{"Credit by: Wire", "Wire"},
+		{"Credit: Valley Courier", "Valley Courier"},
+		{"Credits: A & B", "A & B"},
+		{"Credit", ""},
+		{"Credit by", ""},
+		{"Creditors met on Monday", ""},
+		{"Credit by the bank was tight all year, and lenders worried that it would get tighter still in the new year.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			got, ok := creditLine(tt.line)
+			if got != tt.want || ok != (tt.want != "") {
+				t.Errorf("got %q %v, want %q", got, ok, tt.want)
+			}
+		})
+	}
+}
