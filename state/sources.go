@@ -25,8 +25,10 @@ type Source struct {
 	LastAttempt  time.Time
 	LastSuccess  time.Time
 	Failures     int       // consecutive
-	NextFetch    time.Time // no request before this
-	Gone         bool
+	NextFetch    time.Time // no request before this (Retry-After, failure backoff)
+	HintNext     time.Time // earliest next fetch the publisher asked for (max-age, Expires, <ttl>)
+	TTL          time.Duration
+	Gone         bool // answered 410: not fetched again until URL changes
 	Feed         feed.Origin // the feed's own title, link, id
 }
 
@@ -41,12 +43,13 @@ type Item struct {
 func (s *Store) Source(ctx context.Context, name string) (Source, error) {
 	var src Source
 	var moved, feedJSON string
-	var la, ls, nf int64
+	var la, ls, nf, hn, ttl int64
 	var gone int
 	err := s.db.QueryRowContext(ctx, `SELECT name, url, moved_to, etag, last_modified, status, http_status,
-		error_class, error, last_attempt, last_success, failures, next_fetch, gone, feed
+		error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed
 		FROM sources WHERE name = ?`, name).Scan(&src.Name, &src.URL, &moved, &src.ETag, &src.LastModified,
-		&src.Status, &src.HTTPStatus, &src.ErrorClass, &src.Error, &la, &ls, &src.Failures, &nf, &gone, &feedJSON)
+		&src.Status, &src.HTTPStatus, &src.ErrorClass, &src.Error, &la, &ls, &src.Failures, &nf, &hn, &ttl,
+		&gone, &feedJSON)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Source{Name: name}, ErrNotFound
 	}
@@ -55,6 +58,7 @@ func (s *Store) Source(ctx context.Context, name string) (Source, error) {
 	}
 	src.MovedTo = moved
 	src.LastAttempt, src.LastSuccess, src.NextFetch = fromUnix(la), fromUnix(ls), fromUnix(nf)
+	src.HintNext, src.TTL = fromUnix(hn), time.Duration(ttl)*time.Second
 	src.Gone = gone != 0
 	if err := json.Unmarshal([]byte(feedJSON), &src.Feed); err != nil {
 		return Source{}, fmt.Errorf("state: source %s: feed: %w", name, err)
@@ -135,16 +139,16 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 		gone = 1
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO sources(name, url, moved_to, etag, last_modified, status, http_status,
-		error_class, error, last_attempt, last_success, failures, next_fetch, gone, feed)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(name) DO UPDATE SET url=excluded.url, moved_to=excluded.moved_to, etag=excluded.etag,
 		last_modified=excluded.last_modified, status=excluded.status, http_status=excluded.http_status,
 		error_class=excluded.error_class, error=excluded.error, last_attempt=excluded.last_attempt,
 		last_success=excluded.last_success, failures=excluded.failures, next_fetch=excluded.next_fetch,
-		gone=excluded.gone, feed=excluded.feed`,
+		hint_next=excluded.hint_next, ttl=excluded.ttl, gone=excluded.gone, feed=excluded.feed`,
 		src.Name, src.URL, src.MovedTo, src.ETag, src.LastModified, src.Status, src.HTTPStatus,
 		src.ErrorClass, src.Error, unix(src.LastAttempt), unix(src.LastSuccess), src.Failures,
-		unix(src.NextFetch), gone, string(feedJSON))
+		unix(src.NextFetch), unix(src.HintNext), int64(src.TTL/time.Second), gone, string(feedJSON))
 	if err != nil {
 		return fmt.Errorf("state: source %s: %w", src.Name, err)
 	}
@@ -172,6 +176,28 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 		return fmt.Errorf("state: source %s: %w", src.Name, err)
 	}
 	return nil
+}
+
+// ItemCounts returns how many items each source holds.
+func (s *Store) ItemCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT source, COUNT(*) FROM items GROUP BY source`)
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var name string
+		var n int
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, fmt.Errorf("state: %w", err)
+		}
+		out[name] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	return out, nil
 }
 
 // PruneSources forgets every source not named in keep: a source removed

@@ -50,6 +50,12 @@ var schema = []string{
 		data       TEXT NOT NULL,
 		PRIMARY KEY (source, id)
 	);`,
+	// 2: the publisher's own caching hints are kept apart from next_fetch
+	// (Retry-After and failure backoff) because fetch.respect_hints may
+	// turn them off without touching what a server demanded; ttl is kept
+	// so a 304, which carries no body, still knows the feed's <ttl>.
+	`ALTER TABLE sources ADD COLUMN hint_next INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE sources ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // Open opens (creating if needed) the state file at path and brings its
