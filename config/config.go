@@ -69,10 +69,22 @@ type Related struct {
 
 // Fetch bounds how sources are fetched.
 type Fetch struct {
-	Timeout     Duration `yaml:"timeout"`
-	MaxBytes    int64    `yaml:"max_bytes"`
-	Concurrency int      `yaml:"concurrency"`
-	UserAgent   string   `yaml:"user_agent"`
+	// Timeout is one deadline per source per cycle, covering every
+	// attempt including retries.
+	Timeout Duration `yaml:"timeout"`
+	// ConnectTimeout bounds the TCP connect and the TLS handshake of one
+	// attempt, so an unreachable host fails fast and leaves time to retry.
+	ConnectTimeout Duration `yaml:"connect_timeout"`
+	// MaxBytes caps a body after decompression.
+	MaxBytes    int64 `yaml:"max_bytes"`
+	Concurrency int   `yaml:"concurrency"`
+	// PerHost caps requests in flight to one host, so braid is polite to
+	// publishers and a slow host only delays its own sources.
+	PerHost   int    `yaml:"per_host"`
+	UserAgent string `yaml:"user_agent"`
+	// RespectHints honours RSS <ttl>, Cache-Control max-age and Expires.
+	// Retry-After and 410 are always honoured.
+	RespectHints bool `yaml:"respect_hints"`
 }
 
 // Duration is a time.Duration written as "720h", "90m" or "30s" in YAML.
@@ -125,9 +137,12 @@ func Default() Config {
 			MaxAge:   Duration(720 * time.Hour),
 		},
 		Fetch: Fetch{
-			Timeout:     Duration(20 * time.Second),
-			MaxBytes:    10 << 20,
-			Concurrency: 16,
+			Timeout:        Duration(20 * time.Second),
+			ConnectTimeout: Duration(10 * time.Second),
+			MaxBytes:       10 << 20,
+			Concurrency:    16,
+			PerHost:        2,
+			RespectHints:   true,
 		},
 	}
 }

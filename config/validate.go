@@ -90,6 +90,15 @@ func (c *Config) Validate() error {
 	if c.Fetch.Concurrency <= 0 {
 		bad("fetch.concurrency", "must be at least 1")
 	}
+	if c.Fetch.ConnectTimeout <= 0 {
+		bad("fetch.connect_timeout", "must be positive")
+	}
+	if c.Fetch.PerHost <= 0 {
+		bad("fetch.per_host", "must be at least 1")
+	}
+	if c.Fetch.UserAgent != "" && strings.ContainsAny(c.Fetch.UserAgent, "\r\n") {
+		bad("fetch.user_agent", "must be one line")
+	}
 	return errors.Join(errs...)
 }
 

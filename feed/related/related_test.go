@@ -1,0 +1,112 @@
+package related
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/braid-feeds/braid/feed"
+)
+
+func TestTokenize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string // keys that must be present
+		not  []string // keys that must be absent
+	}{
+		{"Gleb Kostarev, the Head of Binance Russia, met Rosfinmonitoring.", []string{"name:gleb kostarev", "binanc", "rosfinmonitor"}, []string{"the", "of"}},
+		{"The World Bank provides aid.", []string{"name:world bank", "bank", "aid"}, []string{"name:the world bank"}},
+		{"Binance’s regulators", []string{"binanc", "regul"}, []string{"binances"}},
+		{"Банк России ввёл санкции", []string{"банк", "росс"}, nil},
+		{"Crème Brûlée", []string{"name:creme brulee"}, nil},
+		{"<p>Hello <b>bank</b> &amp; co</p>", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			keys := map[string]bool{}
+			for _, tm := range tokenize(StripHTML(tt.in)) {
+				keys[tm.key] = true
+			}
+			for _, w := range tt.want {
+				if !keys[w] {
+					t.Errorf("missing %q in %v", w, keys)
+				}
+			}
+			for _, w := range tt.not {
+				if keys[w] {
+					t.Errorf("unexpected %q", w)
+				}
+			}
+		})
+	}
+}
+
+var pool = []feed.Item{
+	{Title: "Regulators Order Vantrix Exchange to Surrender Customer Data", Summary: "Estmarch's conduct office wants Vantrix customer records."},
+	{Title: "River Bank Rovers Win Cup Final", Summary: "The football club beat its rivals on penalties at the river ground."},
+	{Title: "Vantrix Fights Estmarch Order in Court", Summary: "The crypto exchange Vantrix appealed the regulator's data order."},
+	{Title: "Stamp Exchange Fair Returns", Summary: "Collectors swap stamps at the town hall."},
+	{Title: "Slow-Roasted Tomato Soup", Summary: "A recipe for autumn evenings."},
+	{Title: "Crypto Prices Slip", Summary: "Bitcoin and ether slipped as traders weighed regulation."},
+}
+
+var doc = Doc{
+	Title:    "Estmarch Regulators Order Vantrix Exchange to Hand Over Customer Records",
+	Headings: []string{"What the Order Covers"},
+	Body:     "Estmarch's Financial Conduct Office ordered the crypto exchange Vantrix to hand over customer records. Vantrix said it would comply with the data order while it considers an appeal.",
+	Tags:     []string{"crypto", "regulation"},
+}
+
+func TestScoreRanksStoryFirstAndKeepsOneWordMatchesOut(t *testing.T) {
+	ix := NewIndex(pool)
+	ms := ix.Score(doc)
+	if len(ms) == 0 || (ms[0].Item != 0 && ms[0].Item != 2) {
+		t.Fatalf("best match %+v", ms)
+	}
+	score := map[int]Match{}
+	for _, m := range ms {
+		score[m.Item] = m
+		if m.Score < 0 || m.Score > 1 {
+			t.Errorf("score %v outside 0..1", m.Score)
+		}
+	}
+	if score[0].Score < 0.15 || score[2].Score < 0.15 {
+		t.Errorf("same-story items score low: %v %v", score[0].Score, score[2].Score)
+	}
+	// "exchange" alone links the stamp fair to the article.
+	if m, ok := score[3]; ok && (m.Score != 0 || !m.Weak) {
+		t.Errorf("single shared word scored %+v", m)
+	}
+	if m, ok := score[4]; ok && m.Score > 0 {
+		t.Errorf("soup scored %v", m.Score)
+	}
+	for _, m := range ms {
+		if m.Score > 0 && len(m.Terms) == 0 {
+			t.Errorf("score without explanation: %+v", m)
+		}
+	}
+	if !strings.Contains(strings.ToLower(score[2].Terms[0].Term+score[2].Terms[1].Term+score[2].Terms[2].Term), "vantrix") {
+		t.Errorf("top terms of the court story: %v", score[2].Terms)
+	}
+}
+
+func TestScoreIsDeterministic(t *testing.T) {
+	first := NewIndex(pool).Score(doc)
+	for range 20 {
+		if got := NewIndex(pool).Score(doc); !reflect.DeepEqual(got, first) {
+			t.Fatal("scores differ between runs")
+		}
+	}
+}
+
+func FuzzTokenize(f *testing.F) {
+	f.Add("Gleb Kostarev met Binance’s team in Moscow.")
+	f.Add("<b>Банк</b> &amp; Crème")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tm := range tokenize(StripHTML(s)) {
+			if tm.key == "" || tm.key == "name:" {
+				t.Fatalf("empty term from %q", s)
+			}
+		}
+	})
+}
