@@ -12,7 +12,6 @@ import (
 
 	"github.com/braid-feeds/braid/config"
 	"github.com/braid-feeds/braid/feed"
-	"github.com/braid-feeds/braid/feed/related"
 	"github.com/braid-feeds/braid/publish"
 	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
@@ -99,16 +98,13 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		}
 		pool = append(pool, r.Items...)
 	}
-	pool = feed.Dedupe(pool)
-	if cfg.Related.MaxAge > 0 {
-		pool = recent(pool, now.Add(-time.Duration(cfg.Related.MaxAge)))
-	}
-	sum.Items = len(pool)
+	cands := newCandidates(pool)
+	sum.Items = len(cands.items)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cycle: %w", err)
 	}
 
-	feeds := buildFeeds(cfg, local, pool)
+	feeds := buildFeeds(cfg, local, cands, now)
 	pub, err := publish.New(cfg.Out)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
@@ -150,17 +146,6 @@ func host(u string) string {
 		return "localhost"
 	}
 	return p.Hostname()
-}
-
-// recent drops items published before cutoff.
-func recent(items []feed.Item, cutoff time.Time) []feed.Item {
-	out := items[:0:0]
-	for _, it := range items {
-		if !it.Published.Before(cutoff) {
-			out = append(out, it)
-		}
-	}
-	return out
 }
 
 // articleFeed is one local article with everything its feed needs.
@@ -259,60 +244,6 @@ func articleItem(cfg *config.Config, a *articles.Article, role feed.Role, full b
 		it.Authors = []feed.Person{{Name: cfg.Site.Author.Name, Email: cfg.Site.Author.Email}}
 	}
 	return it
-}
-
-// buildFeeds scores the pool once per article and merges each article
-// with its neighbours and related items.
-func buildFeeds(cfg *config.Config, local []articleFeed, pool []feed.Item) []feed.Feed {
-	ix := related.NewIndex(pool)
-	out := make([]feed.Feed, 0, len(local))
-	for _, af := range local {
-		rel := Select(ix, pool, af.art, cfg.Related)
-		items := feed.Merge(af.item, af.prev, af.next, rel, cfg.Related.MaxItems)
-		out = append(out, feed.Feed{Channel: articleChannel(cfg, af, items), Items: items})
-	}
-	return out
-}
-
-// Select returns the related items of an article, ranked.
-func Select(ix *related.Index, pool []feed.Item, a *articles.Article, rc config.Related) []feed.Item {
-	min := rc.MinScore
-	if a.Related.MinScore != nil {
-		min = *a.Related.MinScore
-	}
-	matches := ix.Score(related.Doc{
-		Title: a.Title, Headings: a.Headings, Body: a.Text, Tags: a.Tags,
-		Credit: a.Credit, Include: a.Related.Include,
-	})
-	var rel []feed.Item
-	for _, m := range matches {
-		if m.Score < min || m.Score == 0 {
-			continue
-		}
-		it := pool[m.Item]
-		if excluded(&it, a.Related.Exclude) {
-			continue
-		}
-		it.Score = m.Score
-		it.Role = feed.RoleRelated
-		rel = append(rel, it)
-	}
-	feed.RankRelated(rel)
-	return rel
-}
-
-// excluded reports whether an item mentions any excluded term.
-func excluded(it *feed.Item, terms []string) bool {
-	if len(terms) == 0 {
-		return false
-	}
-	text := strings.ToLower(it.Title + " " + related.StripHTML(it.Summary+" "+it.ContentHTML))
-	for _, t := range terms {
-		if t = strings.ToLower(strings.TrimSpace(t)); t != "" && strings.Contains(text, t) {
-			return true
-		}
-	}
-	return false
 }
 
 func feedLinks(cfg *config.Config, dir string) feed.Links {

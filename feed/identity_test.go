@@ -51,7 +51,10 @@ func TestDedupeEarliestSeenWins(t *testing.T) {
 		{ID: "e", GUID: "g1", Title: "One", Link: "https://e.example/1", FirstSeen: t0},
 		{ID: "f", GUID: "g1", Title: "Two", Link: "https://f.example/2", FirstSeen: t0},
 	}
-	got := Dedupe(items)
+	got, dups := Dedupe(items)
+	if len(dups) != 3 || dups[0].Item.ID != "a" || dups[0].Of.ID != "d" {
+		t.Errorf("duplicates: %+v", dups)
+	}
 	var ids []string
 	for _, it := range got {
 		ids = append(ids, it.ID)

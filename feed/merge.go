@@ -4,11 +4,18 @@ import (
 	"sort"
 )
 
+// Duplicate is an item Dedupe dropped, with the item it duplicates.
+type Duplicate struct {
+	Item Item
+	Of   Item
+}
+
 // Dedupe drops duplicates from a pool of external items: two items are
 // the same when they share a GUID, a normalized link or a normalized
 // title. The earliest seen wins; ties go to the earlier position, so the
-// result does not depend on fetch timing.
-func Dedupe(items []Item) []Item {
+// result does not depend on fetch timing. The dropped items are returned
+// too, so `braid explain` can say what they duplicate.
+func Dedupe(items []Item) (kept []Item, dups []Duplicate) {
 	order := make([]int, len(items))
 	for i := range order {
 		order[i] = i
@@ -16,18 +23,33 @@ func Dedupe(items []Item) []Item {
 	sort.SliceStable(order, func(a, b int) bool {
 		return items[order[a]].FirstSeen.Before(items[order[b]].FirstSeen)
 	})
-	taken := KeySet{}
-	keep := make([]bool, len(items))
+	owner := map[string]int{}
+	dupOf := make([]int, len(items))
 	for _, i := range order {
-		keep[i] = taken.Claim(&items[i])
-	}
-	out := make([]Item, 0, len(items))
-	for i, it := range items {
-		if keep[i] {
-			out = append(out, it)
+		dupOf[i] = -1
+		keys := items[i].Keys()
+		for _, k := range keys {
+			if o, ok := owner[k]; ok {
+				dupOf[i] = o
+				break
+			}
+		}
+		if dupOf[i] >= 0 {
+			continue
+		}
+		for _, k := range keys {
+			owner[k] = i
 		}
 	}
-	return out
+	kept = make([]Item, 0, len(items))
+	for i, it := range items {
+		if dupOf[i] < 0 {
+			kept = append(kept, it)
+		} else {
+			dups = append(dups, Duplicate{Item: it, Of: items[dupOf[i]]})
+		}
+	}
+	return kept, dups
 }
 
 // Merge builds an article's feed items: the article, its previous and next

@@ -28,7 +28,7 @@ type Source struct {
 	NextFetch    time.Time // no request before this (Retry-After, failure backoff)
 	HintNext     time.Time // earliest next fetch the publisher asked for (max-age, Expires, <ttl>)
 	TTL          time.Duration
-	Gone         bool // answered 410: not fetched again until URL changes
+	Gone         bool        // answered 410: not fetched again until URL changes
 	Feed         feed.Origin // the feed's own title, link, id
 }
 

@@ -49,7 +49,7 @@ feed per article that follows its story.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	})
-	root.AddCommand(newGenerate(), newVersion())
+	root.AddCommand(newGenerate(), newExplain(), newVersion())
 	return root
 }
 

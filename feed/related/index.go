@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/braid-feeds/braid/feed"
 )
@@ -26,46 +27,63 @@ const (
 )
 
 // Index holds the candidate items of one cycle, ready to be scored against
-// any number of articles.
+// any number of articles. It is not safe for concurrent use: scoring
+// reuses buffers and a stem cache.
 type Index struct {
 	n        int
-	df       map[string]int
+	terms    map[string]*termInfo
 	norms    []float64
-	postings map[string][]posting
-	surface  map[string]string
+	tokenize func(string) []term
+	scratch  sync.Pool
+}
+
+// scratch holds per-call accumulators, reused across articles.
+type scratch struct {
+	dot     []float64
+	info    []uint8
+	touched []int32
+}
+
+type termInfo struct {
+	idf      float64
+	surface  string
+	postings []posting // by ascending doc
 }
 
 type posting struct {
-	doc int
-	tf  float64 // field-weighted term frequency
+	doc int32
+	w   float64 // the term's weight in the doc: (1 + ln tf) · idf · boost
 }
 
 // NewIndex indexes items (title, categories, summary and content).
 func NewIndex(items []feed.Item) *Index {
-	ix := &Index{
-		n:        len(items),
-		df:       map[string]int{},
-		norms:    make([]float64, len(items)),
-		postings: map[string][]posting{},
-		surface:  map[string]string{},
-	}
+	ix := &Index{n: len(items), terms: map[string]*termInfo{}, norms: make([]float64, len(items)), tokenize: newTokenizer()}
 	tfs := make([]map[string]float64, len(items))
 	for i := range items {
 		it := &items[i]
 		tf := map[string]float64{}
 		ix.add(tf, it.Title, itemTitleWeight)
 		ix.add(tf, strings.Join(it.Categories, ". "), itemCategoryWeight)
-		body := it.ContentHTML
-		if body == "" || !strings.Contains(StripHTML(body), strings.TrimSpace(StripHTML(it.Summary))) {
-			body = it.Summary + "\n" + body
+		body := StripHTML(it.ContentHTML)
+		if sum := strings.TrimSpace(StripHTML(it.Summary)); body == "" || !strings.Contains(body, sum) {
+			body = sum + "\n" + body
 		}
-		ix.add(tf, StripHTML(body), itemBodyWeight)
+		ix.add(tf, body, itemBodyWeight)
 		tfs[i] = tf
 		for k := range tf {
-			ix.df[k]++
+			ix.terms[k].postings = append(ix.terms[k].postings, posting{doc: int32(i)}) // df count; weights below
 		}
 	}
-	// Postings are appended in doc order, so scoring is deterministic.
+	ix.scratch.New = func() any {
+		return &scratch{dot: make([]float64, ix.n), info: make([]uint8, ix.n)}
+	}
+	for k, ti := range ix.terms {
+		ti.idf = idf(ix.n, len(ti.postings))
+		if strings.HasPrefix(k, "name:") {
+			ti.idf *= nameBoost
+		}
+		ti.postings = ti.postings[:0]
+	}
 	for i, tf := range tfs {
 		// Sorted keys: float sums in map order would differ in the last
 		// bit between runs, and so could the order of near-equal scores.
@@ -76,40 +94,29 @@ func NewIndex(items []feed.Item) *Index {
 		sort.Strings(keys)
 		var sum float64
 		for _, k := range keys {
-			v := tf[k]
-			w := ix.weight(k, v)
+			ti := ix.terms[k]
+			w := (1 + math.Log(tf[k])) * ti.idf
 			sum += w * w
-			ix.postings[k] = append(ix.postings[k], posting{doc: i, tf: v})
+			ti.postings = append(ti.postings, posting{doc: int32(i), w: w})
 		}
 		ix.norms[i] = math.Sqrt(sum)
 	}
 	return ix
 }
 
-func (ix *Index) add(tf map[string]float64, text string, w float64) {
-	for _, t := range tokenize(text) {
-		tf[t.key] += w
-		if _, ok := ix.surface[t.key]; !ok {
-			ix.surface[t.key] = t.surface
-		}
-	}
-}
-
 // idf is smoothed so a term in every document still weighs a little and a
 // term in none does not blow up.
-func (ix *Index) idf(key string) float64 {
-	return math.Log((float64(ix.n) + 1) / (float64(ix.df[key]) + 0.5))
+func idf(n, df int) float64 {
+	return math.Log((float64(n) + 1) / (float64(df) + 0.5))
 }
 
-func (ix *Index) weight(key string, tf float64) float64 {
-	if tf <= 0 {
-		return 0
+func (ix *Index) add(tf map[string]float64, text string, w float64) {
+	for _, t := range ix.tokenize(text) {
+		tf[t.key] += w
+		if ix.terms[t.key] == nil {
+			ix.terms[t.key] = &termInfo{surface: t.surface}
+		}
 	}
-	w := (1 + math.Log(tf)) * ix.idf(key)
-	if strings.HasPrefix(key, "name:") {
-		w *= nameBoost
-	}
-	return w
 }
 
 // Doc is an article as the scorer sees it.
@@ -137,25 +144,41 @@ type Match struct {
 	Weak  bool           // fewer than two informative shared terms
 }
 
-// Score returns every candidate sharing at least one term with doc, best
-// first (ties: lower item index first).
-func (ix *Index) Score(d Doc) []Match {
-	tf := map[string]float64{}
-	ix.add(tf, d.Title, docTitleWeight)
-	for _, h := range d.Headings {
-		ix.add(tf, h, docHeadingWeight)
-	}
-	ix.add(tf, strings.Join(d.Tags, ". ")+". "+strings.Join(d.Include, ". "), docTagWeight)
-	ix.add(tf, d.Credit, docCreditWeight)
-	ix.add(tf, d.Body, docBodyWeight)
+type queryTerm struct {
+	key string
+	w   float64
+	ti  *termInfo // nil when no candidate has the term
+}
 
-	type qt struct {
-		key string
-		w   float64
+// query turns an article into its weighted top terms and their norm.
+func (ix *Index) query(d Doc) ([]queryTerm, float64) {
+	tf := map[string]float64{}
+	add := func(text string, w float64) {
+		for _, t := range ix.tokenize(text) {
+			tf[t.key] += w
+		}
 	}
-	q := make([]qt, 0, len(tf))
+	add(d.Title, docTitleWeight)
+	for _, h := range d.Headings {
+		add(h, docHeadingWeight)
+	}
+	add(strings.Join(d.Tags, ". ")+". "+strings.Join(d.Include, ". "), docTagWeight)
+	add(d.Credit, docCreditWeight)
+	add(d.Body, docBodyWeight)
+
+	q := make([]queryTerm, 0, len(tf))
 	for k, v := range tf {
-		q = append(q, qt{k, ix.weight(k, v)})
+		ti := ix.terms[k]
+		var id float64
+		if ti != nil {
+			id = ti.idf
+		} else {
+			id = idf(ix.n, 0)
+			if strings.HasPrefix(k, "name:") {
+				id *= nameBoost
+			}
+		}
+		q = append(q, queryTerm{key: k, w: (1 + math.Log(v)) * id, ti: ti})
 	}
 	sort.Slice(q, func(i, j int) bool {
 		if q[i].w != q[j].w {
@@ -166,54 +189,61 @@ func (ix *Index) Score(d Doc) []Match {
 	if len(q) > maxQueryTerms {
 		q = q[:maxQueryTerms]
 	}
-	var qnorm float64
+	var norm float64
 	for _, t := range q {
-		qnorm += t.w * t.w
+		norm += t.w * t.w
 	}
-	qnorm = math.Sqrt(qnorm)
-	if qnorm == 0 {
+	return q, math.Sqrt(norm)
+}
+
+// Score returns the candidates that share a term with doc and score at
+// least min (with min <= 0, every one of them, weak ones included), best
+// first; ties go to the lower item index.
+func (ix *Index) Score(d Doc, min float64) []Match {
+	q, qnorm := ix.query(d)
+	if qnorm == 0 || ix.n == 0 {
 		return nil
 	}
-
-	type acc struct {
-		dot   float64
-		terms []Contribution
-		info  int
-		names int
-	}
-	accs := map[int]*acc{}
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	dot, info, touched := sc.dot, sc.info, sc.touched[:0]
+	defer func() {
+		// Reset only what this call touched: clearing 20,000 slots per
+		// article would cost more than the scoring.
+		for _, d := range touched {
+			dot[d], info[d] = 0, 0
+		}
+		sc.touched = touched
+	}()
 	for _, t := range q {
-		for _, p := range ix.postings[t.key] {
-			a := accs[p.doc]
-			if a == nil {
-				a = &acc{}
-				accs[p.doc] = a
+		if t.ti == nil {
+			continue
+		}
+		informative := t.ti.idf >= minInformativeIDF
+		for _, p := range t.ti.postings {
+			if dot[p.doc] == 0 {
+				touched = append(touched, p.doc)
 			}
-			c := t.w * ix.weight(t.key, p.tf)
-			a.dot += c
-			a.terms = append(a.terms, Contribution{Term: ix.surface[t.key], Value: c})
-			if ix.idf(t.key) >= minInformativeIDF {
-				a.info++
-				if strings.HasPrefix(t.key, "name:") {
-					a.names++
-				}
+			dot[p.doc] += t.w * p.w
+			if informative && info[p.doc] < 255 {
+				info[p.doc]++
 			}
 		}
 	}
-	out := make([]Match, 0, len(accs))
-	for doc, a := range accs {
+	var out []Match
+	for _, doc := range touched {
 		if ix.norms[doc] == 0 {
 			continue
 		}
-		raw := a.dot / (qnorm * ix.norms[doc])
-		m := Match{Item: doc, Raw: raw, Score: raw, Terms: a.terms}
-		if a.info < 2 {
+		raw := dot[doc] / (qnorm * ix.norms[doc])
+		m := Match{Item: int(doc), Raw: raw, Score: raw}
+		if info[doc] < 2 {
 			m.Weak, m.Score = true, 0
 		}
-		for i := range m.Terms {
-			m.Terms[i].Value /= qnorm * ix.norms[doc]
+		if min > 0 && m.Score < min {
+			continue
 		}
-		sort.SliceStable(m.Terms, func(i, j int) bool { return m.Terms[i].Value > m.Terms[j].Value })
+		m.Terms = ix.contributions(q, qnorm, doc)
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -223,4 +253,21 @@ func (ix *Index) Score(d Doc) []Match {
 		return out[i].Item < out[j].Item
 	})
 	return out
+}
+
+// contributions explains one doc's score: each shared term's share.
+func (ix *Index) contributions(q []queryTerm, qnorm float64, doc int32) []Contribution {
+	var cs []Contribution
+	for _, t := range q {
+		if t.ti == nil {
+			continue
+		}
+		ps := t.ti.postings
+		i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= doc })
+		if i < len(ps) && ps[i].doc == doc {
+			cs = append(cs, Contribution{Term: t.ti.surface, Value: t.w * ps[i].w / (qnorm * ix.norms[doc])})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Value > cs[j].Value })
+	return cs
 }

@@ -131,9 +131,26 @@ func splitWords(text string) []word {
 	return out
 }
 
+// newTokenizer returns tokenize with a stem cache: news text repeats its
+// words, and Snowball is the costliest step of indexing.
+func newTokenizer() func(string) []term {
+	cache := map[string]string{}
+	stemCached := func(w string) string {
+		if s, ok := cache[w]; ok {
+			return s
+		}
+		s := stem(w)
+		cache[w] = s
+		return s
+	}
+	return func(text string) []term { return tokenizeWith(text, stemCached) }
+}
+
 // tokenize returns the terms of text: stems of non-stop words, plus one
 // name term for each run of two or more capitalized words.
-func tokenize(text string) []term {
+func tokenize(text string) []term { return tokenizeWith(text, stem) }
+
+func tokenizeWith(text string, stem func(string) string) []term {
 	ws := splitWords(text)
 	var out []term
 	var run []word

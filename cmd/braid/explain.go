@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/cycle"
+	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/state"
+)
+
+func newExplain() *cobra.Command {
+	var cfgPath string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "explain SLUG",
+		Short: "Show why each external item is or is not in an article's feed",
+		Long: `explain scores every item the state file holds (from the last cycle) against
+one article and prints them best first: score, title, source, the shared terms
+with their contributions, and for each rejected item the reason (only one term
+in common, below threshold, too old, excluded by rule, same as a local item,
+over max_items). Items dropped as duplicates are listed with what they
+duplicate. It fetches nothing: run "braid generate" first.`,
+		Example: `  braid explain vantrix-estmarch-regulators
+  braid explain vantrix-estmarch-regulators --json | jq '.candidates[] | select(.selected)'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			cfg, err := config.Load(cfgPath)
+			if err != nil {
+				return err
+			}
+			st, err := state.Open(ctx, cfg.State)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			ex, err := cycle.Explain(ctx, cfg, st, args[0], time.Now())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeExplainJSON(cmd.OutOrStdout(), ex)
+			}
+			return writeExplainText(cmd.OutOrStdout(), ex)
+		},
+	}
+	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for machines")
+	return cmd
+}
+
+type explainTerm struct {
+	Term  string  `json:"term"`
+	Value float64 `json:"contribution"`
+}
+
+type explainItem struct {
+	Score    float64       `json:"score"`
+	Selected bool          `json:"selected"`
+	Reason   string        `json:"reason,omitempty"`
+	Title    string        `json:"title"`
+	Link     string        `json:"link"`
+	Source   string        `json:"source"`
+	Terms    []explainTerm `json:"terms"`
+}
+
+type explainDup struct {
+	Title       string `json:"title"`
+	Source      string `json:"source"`
+	DuplicateOf string `json:"duplicate_of"`
+	OfSource    string `json:"duplicate_of_source"`
+}
+
+func writeExplainJSON(w io.Writer, ex *cycle.Explanation) error {
+	out := struct {
+		Slug       string        `json:"slug"`
+		Title      string        `json:"title"`
+		Candidates []explainItem `json:"candidates"`
+		Duplicates []explainDup  `json:"duplicates"`
+	}{Slug: ex.Slug, Title: ex.Title, Candidates: []explainItem{}, Duplicates: []explainDup{}}
+	for _, d := range ex.Decisions {
+		ei := explainItem{Score: round(d.Score), Selected: d.Selected, Reason: d.Reason, Title: d.Item.Title,
+			Link: d.Item.Link, Source: origin(d.Item.Origin), Terms: []explainTerm{}}
+		for _, t := range d.Terms {
+			ei.Terms = append(ei.Terms, explainTerm{t.Term, round(t.Value)})
+		}
+		out.Candidates = append(out.Candidates, ei)
+	}
+	for _, d := range ex.Dups {
+		out.Duplicates = append(out.Duplicates, explainDup{d.Item.Title, origin(d.Item.Origin), d.Of.Title, origin(d.Of.Origin)})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func writeExplainText(w io.Writer, ex *cycle.Explanation) error {
+	fmt.Fprintf(w, "%s (%s)\n\n", ex.Title, ex.Slug)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCORE\tVERDICT\tTITLE\tSOURCE\tSHARED TERMS")
+	for _, d := range ex.Decisions {
+		verdict := "selected"
+		if !d.Selected {
+			verdict = "rejected: " + d.Reason
+		}
+		var terms []string
+		for i, t := range d.Terms {
+			if i == 6 {
+				terms = append(terms, fmt.Sprintf("+%d more", len(d.Terms)-6))
+				break
+			}
+			terms = append(terms, fmt.Sprintf("%s %.3f", t.Term, t.Value))
+		}
+		fmt.Fprintf(tw, "%.3f\t%s\t%s\t%s\t%s\n", d.Score, verdict, clip(d.Item.Title, 60), origin(d.Item.Origin), strings.Join(terms, ", "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(ex.Dups) > 0 {
+		fmt.Fprintln(w, "\nDropped as duplicates:")
+		for _, d := range ex.Dups {
+			fmt.Fprintf(w, "  %s (%s): duplicate of %q (%s)\n", clip(d.Item.Title, 60), origin(d.Item.Origin), d.Of.Title, origin(d.Of.Origin))
+		}
+	}
+	return nil
+}
+
+func origin(o *feed.Origin) string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
+}
+
+func round(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

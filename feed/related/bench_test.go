@@ -1,0 +1,88 @@
+package related
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/braid-feeds/braid/feed"
+)
+
+// synthetic builds a deterministic corpus: words drawn from a Zipf
+// distribution over a fixed vocabulary, plus a few capitalized names, so
+// posting lists have the skew of real news text.
+type synthetic struct {
+	r     *rand.Rand
+	zipf  *rand.Zipf
+	vocab []string
+}
+
+func newSynthetic(seed uint64) *synthetic {
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	vocab := make([]string, 8000)
+	for i := range vocab {
+		vocab[i] = fmt.Sprintf("w%04dx", i)
+	}
+	return &synthetic{r: r, zipf: rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1)), vocab: vocab}
+}
+
+func (s *synthetic) text(words int) string {
+	var b strings.Builder
+	for i := range words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if s.r.IntN(20) == 0 {
+			fmt.Fprintf(&b, "Name%d Person%d", s.r.IntN(3000), s.r.IntN(3000))
+			continue
+		}
+		b.WriteString(s.vocab[s.zipf.Uint64()])
+		if s.r.IntN(15) == 0 {
+			b.WriteString(".")
+		}
+	}
+	return b.String()
+}
+
+func (s *synthetic) items(n int) []feed.Item {
+	out := make([]feed.Item, n)
+	for i := range out {
+		out[i] = feed.Item{Title: s.text(10), Summary: s.text(40), Categories: []string{s.vocab[s.r.IntN(200)]}}
+	}
+	return out
+}
+
+func (s *synthetic) docs(n int) []Doc {
+	out := make([]Doc, n)
+	for i := range out {
+		out[i] = Doc{Title: s.text(10), Headings: []string{s.text(4), s.text(4)}, Body: s.text(400), Tags: []string{s.vocab[s.r.IntN(200)]}}
+	}
+	return out
+}
+
+// BenchmarkScoreAndSelect is the target: 1,000 articles against
+// 20,000 candidate items, index built once, every article scored and its
+// selection cut at a threshold.
+func BenchmarkScoreAndSelect(b *testing.B) {
+	for _, size := range []struct{ articles, items int }{{100, 2000}, {1000, 20000}} {
+		b.Run(fmt.Sprintf("articles=%d/items=%d", size.articles, size.items), func(b *testing.B) {
+			s := newSynthetic(1)
+			items := s.items(size.items)
+			docs := s.docs(size.articles)
+			b.ReportAllocs()
+			for b.Loop() {
+				ix := NewIndex(items)
+				selected := 0
+				for _, d := range docs {
+					for _, m := range ix.Score(d, 0.08) {
+						if m.Score >= 0.08 {
+							selected++
+						}
+					}
+				}
+				_ = selected
+			}
+		})
+	}
+}
