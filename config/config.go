@@ -28,6 +28,11 @@ type Config struct {
 	Sources  []Source `yaml:"sources"`
 	Related  Related  `yaml:"related"`
 	Fetch    Fetch    `yaml:"fetch"`
+	// RunAtStart makes `braid run` run a cycle as soon as it starts,
+	// since cron's @every waits a full period first.
+	RunAtStart bool   `yaml:"run_at_start"`
+	Listen     string `yaml:"listen"` // address `braid run` and `braid serve` listen on
+	WebSub     WebSub `yaml:"websub"`
 
 	// Path is the file the config was read from; relative paths in it are
 	// resolved against its folder.
@@ -56,8 +61,22 @@ type Author struct {
 type Source struct {
 	Name string `yaml:"name"`
 	URL  string `yaml:"url"`
+	// Every fetches this source at most this often (0: every cycle).
+	Every Duration `yaml:"every"`
+	// Weight multiplies the relatedness scores of this source's items.
+	Weight float64 `yaml:"weight"`
+	// Include and Exclude are RE2 regular expressions matched against an
+	// item's title and text: with Include, only matching items are
+	// candidates; an Exclude match removes the item.
+	Include []string `yaml:"include"`
+	Exclude []string `yaml:"exclude"`
 	// Line is where the source is declared, for messages.
 	Line int `yaml:"-"`
+}
+
+// WebSub lets readers hear of new items at once.
+type WebSub struct {
+	Hub string `yaml:"hub"` // hub URL; empty: no WebSub
 }
 
 // Related tunes relatedness.
@@ -126,11 +145,13 @@ func ParseDuration(s string) (time.Duration, error) {
 // Default is the config every file starts from.
 func Default() Config {
 	return Config{
-		Content:  "content",
-		Out:      "out",
-		State:    ".braid/state.db",
-		Formats:  []string{"rss", "atom", "json"},
-		Schedule: "*/30 * * * *",
+		Content:    "content",
+		Out:        "out",
+		State:      ".braid/state.db",
+		Formats:    []string{"rss", "atom", "json"},
+		Schedule:   "*/30 * * * *",
+		RunAtStart: true,
+		Listen:     "127.0.0.1:8080",
 		Related: Related{
 			MaxItems: 20,
 			MinScore: DefaultMinScore,
@@ -180,6 +201,9 @@ func Parse(path string, data []byte) (*Config, error) {
 	collectLines(&root, "", c.lines)
 	for i := range c.Sources {
 		c.Sources[i].Line = c.lines[fmt.Sprintf("sources[%d]", i)]
+		if c.lines[fmt.Sprintf("sources[%d].weight", i)] == 0 {
+			c.Sources[i].Weight = 1
+		}
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err

@@ -3,7 +3,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/robfig/cron/v3"
@@ -99,7 +101,38 @@ func (c *Config) Validate() error {
 	if c.Fetch.UserAgent != "" && strings.ContainsAny(c.Fetch.UserAgent, "\r\n") {
 		bad("fetch.user_agent", "must be one line")
 	}
+	c.validateMore(bad)
 	return errors.Join(errs...)
+}
+
+// validateMore checks the daemon's, WebSub's and per-source relatedness
+// keys.
+func (c *Config) validateMore(bad func(key, format string, args ...any)) {
+	for i, s := range c.Sources {
+		key := fmt.Sprintf("sources[%d]", i)
+		if s.Every < 0 {
+			bad(key+".every", "must not be negative")
+		}
+		if s.Weight < 0 {
+			bad(key+".weight", "must be 0 or more, got %g", s.Weight)
+		}
+		for j, re := range s.Include {
+			if _, err := regexp.Compile(re); err != nil {
+				bad(fmt.Sprintf("%s.include[%d]", key, j), "invalid regular expression: %v", err)
+			}
+		}
+		for j, re := range s.Exclude {
+			if _, err := regexp.Compile(re); err != nil {
+				bad(fmt.Sprintf("%s.exclude[%d]", key, j), "invalid regular expression: %v", err)
+			}
+		}
+	}
+	if c.WebSub.Hub != "" && !absHTTP(c.WebSub.Hub) {
+		bad("websub.hub", "must be an absolute http(s) URL, got %q", c.WebSub.Hub)
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		bad("listen", "must be host:port (e.g. 127.0.0.1:8080 or :8080), got %q", c.Listen)
+	}
 }
 
 func absHTTP(s string) bool {

@@ -98,7 +98,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		}
 		pool = append(pool, r.Items...)
 	}
-	cands := newCandidates(pool)
+	cands := newCandidates(cfg, pool)
 	sum.Items = len(cands.items)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cycle: %w", err)

@@ -50,7 +50,7 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 			pool = append(pool, fi)
 		}
 	}
-	c := newCandidates(pool)
+	c := newCandidates(cfg, pool)
 	for i := range local {
 		if local[i].art.Slug != slug {
 			continue

@@ -2,6 +2,9 @@ package cycle
 
 import (
 	"fmt"
+	"math"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -16,11 +19,65 @@ type candidates struct {
 	items []feed.Item
 	dups  []feed.Duplicate
 	index *related.Index
+	rules map[string]sourceRules // by source name
 }
 
-func newCandidates(pool []feed.Item) *candidates {
+// sourceRules are a source's relatedness controls from the config.
+type sourceRules struct {
+	weight           float64
+	include, exclude []*regexp.Regexp
+}
+
+func newCandidates(cfg *config.Config, pool []feed.Item) *candidates {
 	kept, dups := feed.Dedupe(pool)
-	return &candidates{items: kept, dups: dups, index: related.NewIndex(kept)}
+	c := &candidates{items: kept, dups: dups, index: related.NewIndex(kept), rules: map[string]sourceRules{}}
+	for _, s := range cfg.Sources {
+		r := sourceRules{weight: s.Weight}
+		// Validate compiled these already; MustCompile cannot fail here.
+		for _, re := range s.Include {
+			r.include = append(r.include, regexp.MustCompile(re))
+		}
+		for _, re := range s.Exclude {
+			r.exclude = append(r.exclude, regexp.MustCompile(re))
+		}
+		c.rules[s.Name] = r
+	}
+	return c
+}
+
+func (c *candidates) maxWeight() float64 {
+	w := 1.0
+	for _, r := range c.rules {
+		w = math.Max(w, r.weight)
+	}
+	return w
+}
+
+// sourceVerdict applies the item's source rules: its weight, and the
+// reason it is ruled out ("" when it is not).
+func (c *candidates) sourceVerdict(it *feed.Item) (weight float64, reason string) {
+	if it.Origin == nil {
+		return 1, ""
+	}
+	r, ok := c.rules[it.Origin.Name]
+	if !ok {
+		return 1, ""
+	}
+	text := it.Title + "\n" + related.StripHTML(it.Summary+"\n"+it.ContentHTML)
+	for _, re := range r.exclude {
+		if re.MatchString(text) {
+			return r.weight, fmt.Sprintf("excluded by source rule /%s/", re)
+		}
+	}
+	if len(r.include) > 0 {
+		for _, re := range r.include {
+			if re.MatchString(text) {
+				return r.weight, ""
+			}
+		}
+		return r.weight, "matches none of the source's include rules"
+	}
+	return r.weight, ""
 }
 
 // Decision is one candidate item judged for one article: selected, or
@@ -43,7 +100,9 @@ func decide(c *candidates, af *articleFeed, rc config.Related, now time.Time, al
 	if a.Related.MinScore != nil {
 		threshold = *a.Related.MinScore
 	}
-	floor := threshold
+	// A source weight above 1 can lift an item over the threshold, so
+	// the index must return everything that weight could lift.
+	floor := threshold / c.maxWeight()
 	if all {
 		floor = 0
 	}
@@ -62,16 +121,19 @@ func decide(c *candidates, af *articleFeed, rc config.Related, now time.Time, al
 		}
 	}
 	out := make([]Decision, 0, len(matches))
-	var selected []int
 	for _, m := range matches {
 		it := c.items[m.Item]
-		it.Score, it.Role = m.Score, feed.RoleRelated
-		d := Decision{Item: it, Score: m.Score, Terms: m.Terms}
+		weight, ruled := c.sourceVerdict(&it)
+		score := math.Min(1, m.Score*weight)
+		it.Score, it.Role = score, feed.RoleRelated
+		d := Decision{Item: it, Score: score, Terms: m.Terms}
 		switch {
+		case ruled != "":
+			d.Reason = ruled
 		case m.Weak:
 			d.Reason = "only one informative term in common"
-		case m.Score < threshold:
-			d.Reason = fmt.Sprintf("below threshold (%.3f < %.3f)", m.Score, threshold)
+		case score < threshold:
+			d.Reason = fmt.Sprintf("below threshold (%.3f < %.3f)", score, threshold)
 		case !cutoff.IsZero() && it.Published.Before(cutoff):
 			d.Reason = fmt.Sprintf("too old (published %s, max_age %s)", it.Published.Format("2006-01-02"), time.Duration(rc.MaxAge))
 		case excludedBy(&it, a.Related.Exclude) != "":
@@ -80,17 +142,14 @@ func decide(c *candidates, af *articleFeed, rc config.Related, now time.Time, al
 			d.Reason = "same as a local item (the local one wins)"
 		default:
 			d.Selected = true
-			selected = append(selected, len(out))
 		}
 		out = append(out, d)
 	}
+	// Weights may have reordered the scores.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	// Rank the selected ones by score, then date; past max_items they
 	// are rejected too, and explain says so.
-	items := make([]feed.Item, len(selected))
-	for i, j := range selected {
-		items[i] = out[j].Item
-	}
-	feed.RankRelated(items)
+	items := relatedItems(out)
 	over := map[string]bool{}
 	for _, it := range items[min(len(items), max(rc.MaxItems, 0)):] {
 		over[it.ID] = true
