@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
+	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
 	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/websub"
 )
 
 // ErrOutput wraps failures to write the output folder.
@@ -30,6 +33,11 @@ type Options struct {
 	// Fetch overrides the fetcher options derived from the config (tests
 	// use it for a client with short timeouts).
 	Fetch func(*sources.Options)
+	// WebSub queues publish pings; the daemon keeps one across cycles so
+	// failed pings are retried. Nil: a fresh queue for this cycle.
+	WebSub *websub.Queue
+	// HTTPClient sends WebSub pings; nil: a client with a timeout.
+	HTTPClient *http.Client
 }
 
 // Summary says what a cycle did.
@@ -38,10 +46,20 @@ type Summary struct {
 	SourcesOK   int
 	NotModified int
 	Failed      []SourceFailure
-	Items       int // external items in the candidate pool
-	Written     int // files whose content changed
-	Unchanged   int // files left as they were
+	Sources     []SourceStat // every source, in config order
+	Items       int      // external items in the candidate pool
+	Written     int      // files whose content changed
+	Unchanged   int      // files left as they were
+	Changed     []string // URLs of the feeds whose content changed
+	PingErr     error    // WebSub pings that failed (they stay queued)
 	Duration    time.Duration
+}
+
+// SourceStat is one source's outcome this cycle.
+type SourceStat struct {
+	Name   string
+	Status string
+	Items  int // items it contributed (its last good ones when it failed)
 }
 
 // SourceFailure is a source that failed this cycle; its last good items
@@ -96,6 +114,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		default:
 			sum.Failed = append(sum.Failed, SourceFailure{Name: r.Name, Err: r.Err})
 		}
+		sum.Sources = append(sum.Sources, SourceStat{Name: r.Name, Status: r.Status, Items: len(r.Items)})
 		pool = append(pool, r.Items...)
 	}
 	cands := newCandidates(cfg, pool)
@@ -114,6 +133,19 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 	}
 	sum.Written, sum.Unchanged = pub.Written, pub.Unchanged
+	sum.Changed = changedFeeds(cfg, pub.Changed)
+	if cfg.WebSub.Hub != "" {
+		q := opt.WebSub
+		if q == nil {
+			q = websub.NewQueue()
+		}
+		q.Add(sum.Changed...)
+		client := opt.HTTPClient
+		if client == nil {
+			client = &http.Client{Timeout: 15 * time.Second}
+		}
+		sum.PingErr = q.Flush(ctx, client, cfg.WebSub.Hub, userAgent(cfg, opt.Version))
+	}
 	sum.Duration = opt.Now().Sub(start)
 	return sum, nil
 }
@@ -127,9 +159,7 @@ func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Resu
 		TagAuthority: host(cfg.Site.URL),
 		Now:          opt.Now,
 	}
-	if fo.UserAgent == "" {
-		fo.UserAgent = sources.UserAgent(opt.Version, cfg.Site.URL)
-	}
+	fo.UserAgent = userAgent(cfg, opt.Version)
 	if opt.Fetch != nil {
 		opt.Fetch(&fo)
 	}
@@ -138,6 +168,35 @@ func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Resu
 		specs[i] = sources.Spec{Name: s.Name, URL: s.URL}
 	}
 	return sources.New(fo, opt.Store).FetchAll(ctx, specs)
+}
+
+func userAgent(cfg *config.Config, version string) string {
+	if cfg.Fetch.UserAgent != "" {
+		return cfg.Fetch.UserAgent
+	}
+	return sources.UserAgent(version, cfg.Site.URL)
+}
+
+// changedFeeds turns written file paths into the URLs of the feeds among
+// them: those are what a WebSub hub must hear about.
+func changedFeeds(cfg *config.Config, paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		dir := path.Dir(p)
+		if dir == "." {
+			dir = ""
+		}
+		l := feedLinks(cfg, dir)
+		switch path.Base(p) {
+		case "rss.xml":
+			out = append(out, l.RSS)
+		case "atom.xml":
+			out = append(out, l.Atom)
+		case "feed.json":
+			out = append(out, l.JSON)
+		}
+	}
+	return out
 }
 
 func host(u string) string {
@@ -269,6 +328,7 @@ func articleChannel(cfg *config.Config, af articleFeed, items []feed.Item) feed.
 		Author:      feed.Person{Name: cfg.Site.Author.Name, Email: cfg.Site.Author.Email},
 		Updated:     newest(items),
 		Self:        self,
+		Hub:         cfg.WebSub.Hub,
 	}
 }
 

@@ -144,6 +144,7 @@ func siteFeed(cfg *config.Config, local []articleFeed) feed.Feed {
 			Author:      feed.Person{Name: cfg.Site.Author.Name, Email: cfg.Site.Author.Email},
 			Updated:     newest(items),
 			Self:        self,
+			Hub:         cfg.WebSub.Hub,
 		},
 		Items: items,
 	}

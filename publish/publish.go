@@ -18,8 +18,9 @@ import (
 // Dir publishes into one output folder.
 type Dir struct {
 	root      string
-	Written   int // files whose content changed
-	Unchanged int // files left alone
+	Written   int      // files whose content changed
+	Unchanged int      // files left alone
+	Changed   []string // slash-separated paths of the files written
 }
 
 // New returns a publisher for root, creating it if needed.
@@ -83,6 +84,7 @@ func (d *Dir) Write(ctx context.Context, rel string, data []byte) error {
 	}
 	ok = true
 	d.Written++
+	d.Changed = append(d.Changed, filepath.ToSlash(clean))
 	return syncDir(dir)
 }
 
