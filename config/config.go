@@ -170,7 +170,7 @@ func Default() Config {
 
 // DefaultMinScore is the shipped relatedness threshold; the scale is
 // documented in feed/related.
-const DefaultMinScore = 0.08
+const DefaultMinScore = 0.05
 
 // Load reads, decodes and validates the config at path.
 func Load(path string) (*Config, error) {

@@ -131,7 +131,7 @@ func decide(c *candidates, af *articleFeed, rc config.Related, now time.Time, al
 		case ruled != "":
 			d.Reason = ruled
 		case m.Weak:
-			d.Reason = "only one informative term in common"
+			d.Reason = m.WeakReason
 		case score < threshold:
 			d.Reason = fmt.Sprintf("below threshold (%.3f < %.3f)", score, threshold)
 		case !cutoff.IsZero() && it.Published.Before(cutoff):

@@ -24,6 +24,10 @@ const (
 	nameBoost         = 1.5 // names ("Gleb Kostarev") are stronger evidence than words
 	maxQueryTerms     = 80  // a long article's tail words are noise, and cost time
 	minInformativeIDF = 0.7 // terms in about half the pool or more do not count as shared evidence
+	// minTermsWithoutAnchor: an item sharing none of the story's names
+	// needs this many informative terms to count ("patients in halted
+	// lupus study" names no one but is plainly the same story).
+	minTermsWithoutAnchor = 5
 )
 
 // Index holds the candidate items of one cycle, ready to be scored against
@@ -41,13 +45,19 @@ type Index struct {
 type scratch struct {
 	dot     []float64
 	info    []uint8
+	anchor  []uint8
 	touched []int32
 }
 
 type termInfo struct {
-	idf      float64
-	surface  string
-	postings []posting // by ascending doc
+	// seen and lower count the term's occurrences in candidates and how
+	// many were written lower-case: a word the pool writes in lower case
+	// ("bank" in "food bank") is a common word even where an article
+	// capitalizes it inside a name ("Orison Bank").
+	seen, lower int
+	idf         float64
+	surface     string
+	postings    []posting // by ascending doc
 }
 
 type posting struct {
@@ -75,7 +85,7 @@ func NewIndex(items []feed.Item) *Index {
 		}
 	}
 	ix.scratch.New = func() any {
-		return &scratch{dot: make([]float64, ix.n), info: make([]uint8, ix.n)}
+		return &scratch{dot: make([]float64, ix.n), info: make([]uint8, ix.n), anchor: make([]uint8, ix.n)}
 	}
 	for k, ti := range ix.terms {
 		ti.idf = idf(ix.n, len(ti.postings))
@@ -113,10 +123,21 @@ func idf(n, df int) float64 {
 func (ix *Index) add(tf map[string]float64, text string, w float64) {
 	for _, t := range ix.tokenize(text) {
 		tf[t.key] += w
-		if ix.terms[t.key] == nil {
-			ix.terms[t.key] = &termInfo{surface: t.surface}
+		ti := ix.terms[t.key]
+		if ti == nil {
+			ti = &termInfo{surface: t.surface}
+			ix.terms[t.key] = ti
+		}
+		ti.seen++
+		if t.lower {
+			ti.lower++
 		}
 	}
+}
+
+// common reports whether the pool mostly writes the term in lower case.
+func (ti *termInfo) common() bool {
+	return ti != nil && ti.lower*5 > ti.seen
 }
 
 // Doc is an article as the scorer sees it.
@@ -141,18 +162,35 @@ type Match struct {
 	Score float64        // 0..1; 0 when Weak is set
 	Raw   float64        // cosine before the evidence rule
 	Terms []Contribution // shared terms, largest first
-	Weak  bool           // fewer than two informative shared terms
+	Weak  bool           // too little evidence: see WeakReason
+	// WeakReason says why a match is weak: fewer than two informative
+	// shared terms, or none of the story's names (anchors).
+	WeakReason string
 }
 
+// Reasons a match is weak.
+const (
+	ReasonOneTerm  = "only one informative term in common"
+	ReasonNoAnchor = "no name or proper noun of the story in common"
+)
+
 type queryTerm struct {
-	key string
-	w   float64
-	ti  *termInfo // nil when no candidate has the term
+	key    string
+	w      float64
+	ti     *termInfo // nil when no candidate has the term
+	anchor bool      // a name or proper noun of the story
 }
 
 // query turns an article into its weighted top terms and their norm.
+//
+// Anchors are what tell a story apart from its topic: the names and proper
+// nouns of the article (terms its body writes capitalized mid-sentence at
+// least four times in five, and runs of capitalized words), its
+// capitalized tags and its related.include terms. Titles and headings are
+// in title case, so they say nothing about which words are proper.
 func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 	tf := map[string]float64{}
+	anchors := map[string]bool{}
 	add := func(text string, w float64) {
 		for _, t := range ix.tokenize(text) {
 			tf[t.key] += w
@@ -162,9 +200,40 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 	for _, h := range d.Headings {
 		add(h, docHeadingWeight)
 	}
-	add(strings.Join(d.Tags, ". ")+". "+strings.Join(d.Include, ". "), docTagWeight)
+	for _, tag := range d.Tags {
+		for _, t := range ix.tokenize(tag) {
+			tf[t.key] += docTagWeight
+			if t.proper || isCapitalized(tag) {
+				anchors[t.key] = true
+			}
+		}
+	}
+	for _, inc := range d.Include {
+		for _, t := range ix.tokenize(inc) {
+			tf[t.key] += docTagWeight
+			anchors[t.key] = true
+		}
+	}
 	add(d.Credit, docCreditWeight)
-	add(d.Body, docBodyWeight)
+	seen, capital := map[string]int{}, map[string]int{}
+	for _, t := range ix.tokenize(d.Body) {
+		tf[t.key] += docBodyWeight
+		if t.acronym {
+			anchors[t.key] = true
+		}
+		if t.sentStart {
+			continue // a capital there says nothing
+		}
+		seen[t.key]++
+		if t.proper {
+			capital[t.key]++
+		}
+	}
+	for k, n := range seen {
+		if c := capital[k]; c > 0 && c*5 >= n*4 {
+			anchors[k] = true
+		}
+	}
 
 	q := make([]queryTerm, 0, len(tf))
 	for k, v := range tf {
@@ -178,7 +247,8 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 				id *= nameBoost
 			}
 		}
-		q = append(q, queryTerm{key: k, w: (1 + math.Log(v)) * id, ti: ti})
+		anchor := anchors[k] && !ti.common()
+		q = append(q, queryTerm{key: k, w: (1 + math.Log(v)) * id, ti: ti, anchor: anchor})
 	}
 	sort.Slice(q, func(i, j int) bool {
 		if q[i].w != q[j].w {
@@ -206,16 +276,20 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 	}
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
-	dot, info, touched := sc.dot, sc.info, sc.touched[:0]
+	dot, info, anchor, touched := sc.dot, sc.info, sc.anchor, sc.touched[:0]
 	defer func() {
 		// Reset only what this call touched: clearing 20,000 slots per
 		// article would cost more than the scoring.
 		for _, d := range touched {
-			dot[d], info[d] = 0, 0
+			dot[d], info[d], anchor[d] = 0, 0, 0
 		}
 		sc.touched = touched
 	}()
+	hasAnchors := false
 	for _, t := range q {
+		if t.anchor {
+			hasAnchors = true
+		}
 		if t.ti == nil {
 			continue
 		}
@@ -228,6 +302,9 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 			if informative && info[p.doc] < 255 {
 				info[p.doc]++
 			}
+			if t.anchor && anchor[p.doc] < 255 {
+				anchor[p.doc]++
+			}
 		}
 	}
 	var out []Match
@@ -237,8 +314,14 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		}
 		raw := dot[doc] / (qnorm * ix.norms[doc])
 		m := Match{Item: int(doc), Raw: raw, Score: raw}
-		if info[doc] < 2 {
-			m.Weak, m.Score = true, 0
+		switch {
+		case info[doc] < 2:
+			m.Weak, m.WeakReason = true, ReasonOneTerm
+		case hasAnchors && anchor[doc] == 0 && info[doc] < minTermsWithoutAnchor:
+			m.Weak, m.WeakReason = true, ReasonNoAnchor
+		}
+		if m.Weak {
+			m.Score = 0
 		}
 		if min > 0 && m.Score < min {
 			continue

@@ -17,6 +17,14 @@ import (
 type term struct {
 	key     string // index key: stem, or "name:" + folded words
 	surface string // how it first appeared, for explanations
+	// proper: capitalized where a capital says something (not at the
+	// start of a sentence), or a whole name.
+	proper bool
+	// sentStart: the word began a sentence. acronym: all capitals or
+	// letters with digits ("BFI", "CX"), proper wherever it stands.
+	sentStart, acronym bool
+	// lower: written in lower case (a common word, wherever it stands).
+	lower bool
 }
 
 var tagRE = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>|<[^>]*>`)
@@ -161,7 +169,7 @@ func tokenizeWith(text string, stem func(string) string) []term {
 				keys = append(keys, w.folded)
 				surf = append(surf, w.raw)
 			}
-			out = append(out, term{key: "name:" + strings.Join(keys, " "), surface: strings.Join(surf, " ")})
+			out = append(out, term{key: "name:" + strings.Join(keys, " "), surface: strings.Join(surf, " "), proper: true})
 		}
 		run = run[:0]
 	}
@@ -179,7 +187,9 @@ func tokenizeWith(text string, stem func(string) string) []term {
 		if stop || isAllDigits(w.folded) {
 			continue
 		}
-		out = append(out, term{key: stem(w.folded), surface: strings.ToLower(w.raw)})
+		out = append(out, term{key: stem(w.folded), surface: strings.ToLower(w.raw),
+			proper: w.capital && !w.sentStart, sentStart: w.sentStart, acronym: isAcronym(w.raw),
+			lower: !w.capital && !isAllDigits(w.folded)})
 	}
 	endRun()
 	return out
@@ -192,4 +202,27 @@ func isAllDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// isCapitalized reports whether s starts with an upper-case letter.
+func isCapitalized(s string) bool {
+	for _, r := range strings.TrimSpace(s) {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+// isAcronym reports whether a word is written in capitals (at least two
+// letters, none lower-case), like "BFI" or "QRV".
+func isAcronym(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
 }
