@@ -59,9 +59,9 @@ func headerCharset(contentType string) string {
 //     header names a single-byte charset: servers that label every file
 //     ISO-8859-1 are common, while Latin or Cyrillic text that happens to
 //     be valid multi-byte UTF-8 practically does not exist;
-//   - what is left as UTF-8 has invalid sequences replaced with U+FFFD,
-//     so one bad byte costs one character instead of the whole source
-//     (gofeed refuses invalid UTF-8 outright), and the replacement
+//   - what is left as UTF-8 has each run of invalid bytes replaced with
+//     one U+FFFD, so bad bytes cost a character instead of the whole
+//     source (gofeed refuses invalid UTF-8 outright), and the replacement
 //     character shows a reader that something was there;
 //   - C0 control characters other than tab, CR and LF are dropped: XML
 //     forbids them, and one of them fails the whole document.

@@ -233,16 +233,14 @@ func bigBody(n int, withLength bool) http.HandlerFunc {
 	}
 }
 
-// gzipBomb is 64 MiB of zeros in about 64 KiB.
+// gzipBomb is 1 GiB of zeros in about 1 MiB: one compressed MiB repeated
+// as 1024 gzip members, which a gzip reader reads as one stream.
 var gzipBomb = sync.OnceValue(func() []byte {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zeros := make([]byte, 1<<20)
-	for range 64 {
-		zw.Write(zeros)
-	}
+	var member bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
+	zw.Write(make([]byte, 1<<20))
 	zw.Close()
-	return buf.Bytes()
+	return bytes.Repeat(member.Bytes(), 1024)
 })
 
 func bomb(w http.ResponseWriter, r *http.Request) {

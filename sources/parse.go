@@ -51,18 +51,19 @@ func parseBody(p *gofeed.Parser, name, feedURL, contentType string, body []byte)
 		}
 		return parsed{}, fmt.Errorf("%w: %v", ErrParse, err)
 	}
-	if len(f.Items) == 0 && f.FeedType != "json" {
-		// gofeed answers a mismatched end tag with zero items and no
-		// error; only a well-formedness check tells that from a feed that
-		// is really empty.
-		if err := wellFormed(body); err != nil {
-			return parsed{}, fmt.Errorf("%w: %v", ErrParse, err)
-		}
-	}
 	if rf, ok := f.OriginalFeed().(*rss.Feed); ok {
 		out.ttl = parseTTL(rf.TTL)
 	}
 	out.origin, out.items = convert(name, feedURL, f)
+	if len(out.items) == 0 && f.FeedType != "json" {
+		// gofeed answers a mismatched end tag with few or no items and
+		// no error; only a well-formedness check tells a broken document
+		// from a feed that is really empty. (Checked only then: it is a
+		// second pass over the body.)
+		if err := wellFormed(body); err != nil {
+			return parsed{}, fmt.Errorf("%w: %v", ErrParse, err)
+		}
+	}
 	return out, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 
 	"github.com/spf13/cobra"
 
@@ -49,7 +50,10 @@ feed per article that follows its story.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	})
-	root.AddCommand(newGenerate(), newExplain(), newVersion())
+	lf := &logFlags{}
+	root.PersistentFlags().StringVar(&lf.format, "log-format", "auto", "log format: auto (text on a terminal, JSON otherwise), text or json")
+	root.PersistentFlags().StringVar(&lf.level, "log-level", "info", "log level: debug, info, warn or error")
+	root.AddCommand(newGenerate(), newExplain(), newSources(), newRun(lf), newServe(lf), newVersion())
 	return root
 }
 
@@ -87,4 +91,12 @@ func newVersion() *cobra.Command {
 			return err
 		},
 	}
+}
+
+func listenTCP(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return ln, nil
 }

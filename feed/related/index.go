@@ -242,7 +242,10 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 		if ti != nil {
 			id = ti.idf
 		} else {
-			id = idf(ix.n, 0)
+			// As informative as the rarest term the pool has, no more:
+			// otherwise, in a small pool, words no candidate uses would
+			// crowd the ones they do use out of the top terms.
+			id = idf(ix.n, 1)
 			if strings.HasPrefix(k, "name:") {
 				id *= nameBoost
 			}
@@ -293,7 +296,8 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		if t.ti == nil {
 			continue
 		}
-		informative := t.ti.idf >= minInformativeIDF
+		// In a pool of a handful of items "half the pool" says nothing.
+		informative := t.ti.idf >= minInformativeIDF || ix.n < 10
 		for _, p := range t.ti.postings {
 			if dot[p.doc] == 0 {
 				touched = append(touched, p.doc)

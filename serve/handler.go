@@ -1,0 +1,179 @@
+package serve
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Options configures NewHandler.
+type Options struct {
+	Root     string                          // the output folder (out/)
+	MaxAge   time.Duration                   // Cache-Control max-age for files; 0 → no-cache
+	Health   func() (ok bool, reason string) // nil → always healthy
+	Registry *prometheus.Registry            // nil → a new one; /metrics serves it
+	Logger   *slog.Logger                    // nil → discard
+
+	// CacheBytes bounds the in-memory copies of files and their gzip
+	// variants; 0 → 64 MiB.
+	CacheBytes int64
+}
+
+var (
+	hdrAllow     = []string{"GET, HEAD"}
+	hdrNoStore   = []string{"no-store"}
+	hdrPlainText = []string{"text/plain; charset=utf-8"}
+)
+
+type handler struct {
+	files   *files
+	health  func() (bool, string)
+	metrics http.Handler
+	codes   codeCounters
+	log     *slog.Logger
+}
+
+// NewHandler serves /healthz, /metrics and, for every other path, the
+// files under opt.Root. It registers only braid_http_requests_total with
+// opt.Registry, so the daemon may call NewMetrics on the same registry.
+func NewHandler(opt Options) http.Handler {
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	reg := opt.Registry
+	if reg == nil {
+		// A registry of our own may as well describe the process too; a
+		// caller passing one decides that for itself.
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	dir := opt.Root
+	if dir != "" {
+		// Absolute, so a later chdir in the daemon cannot move the folder.
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+	} else {
+		log.Error("serve: no output folder configured; every file request will be 404")
+		dir = "\x00" // unopenable: serve nothing rather than the working directory
+	}
+	return &handler{
+		files: &files{
+			dir:          dir,
+			cacheControl: []string{cacheControl(opt.MaxAge)},
+			cache:        newCache(opt.CacheBytes),
+			log:          log,
+		},
+		health: opt.Health,
+		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+			ErrorLog:      promLogger{log},
+			ErrorHandling: promhttp.ContinueOnError,
+		}),
+		codes: newCodeCounters(newHTTPRequests(reg)),
+		log:   log,
+	}
+}
+
+// cacheControl lets readers and proxies reuse a feed for one schedule
+// period, the soonest it can change; with no period they must revalidate,
+// which is cheap thanks to the ETag.
+func cacheControl(maxAge time.Duration) string {
+	secs := int64(maxAge / time.Second)
+	if secs <= 0 {
+		return "no-cache"
+	}
+	return "public, max-age=" + strconv.FormatInt(secs, 10)
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	h.route(rec, r)
+	code := rec.code
+	if code == 0 {
+		code = http.StatusOK // nothing written: net/http sends an empty 200
+	}
+	h.codes.inc(code)
+	if h.log.Enabled(r.Context(), slog.LevelDebug) {
+		h.log.LogAttrs(r.Context(), slog.LevelDebug, "http request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("code", code), slog.String("remote_addr", r.RemoteAddr))
+	}
+}
+
+func (h *handler) route(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header()["Allow"] = hdrAllow
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	switch r.URL.Path {
+	case "/healthz":
+		h.serveHealth(w)
+	case "/metrics":
+		h.metrics.ServeHTTP(w, r)
+	default:
+		h.files.serve(w, r)
+	}
+}
+
+// serveHealth answers load balancers and supervisors; the reason goes in
+// the body so that whoever curls a failing check sees why.
+func (h *handler) serveHealth(w http.ResponseWriter) {
+	ok, reason := true, ""
+	if h.health != nil {
+		ok, reason = h.health()
+	}
+	hd := w.Header()
+	hd["Content-Type"] = hdrPlainText
+	hd["Cache-Control"] = hdrNoStore
+	if ok {
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "ok\n")
+		return
+	}
+	if reason == "" {
+		reason = "unhealthy"
+	}
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = io.WriteString(w, reason+"\n")
+}
+
+// statusRecorder remembers the status code for braid_http_requests_total.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.code == 0 && code >= 200 {
+		s.code = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer
+// (flushing, deadlines) through the recorder.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// promLogger routes promhttp's error reports into slog.
+type promLogger struct{ log *slog.Logger }
+
+func (p promLogger) Println(v ...any) {
+	p.log.Warn("metrics gathering failed", slog.String("error", fmt.Sprint(v...)))
+}
