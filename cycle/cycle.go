@@ -47,11 +47,11 @@ type Summary struct {
 	NotModified int
 	Failed      []SourceFailure
 	Sources     []SourceStat // every source, in config order
-	Items       int      // external items in the candidate pool
-	Written     int      // files whose content changed
-	Unchanged   int      // files left as they were
-	Changed     []string // URLs of the feeds whose content changed
-	PingErr     error    // WebSub pings that failed (they stay queued)
+	Items       int          // external items in the candidate pool
+	Written     int          // files whose content changed
+	Unchanged   int          // files left as they were
+	Changed     []string     // URLs of the feeds whose content changed
+	PingErr     error        // WebSub pings that failed (they stay queued)
 	Duration    time.Duration
 }
 

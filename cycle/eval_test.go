@@ -141,7 +141,7 @@ func filler(n int) []feed.Item {
 			Link: fmt.Sprintf("https://filler.example/%d", i), Title: fmt.Sprintf("%s (%d)", title, i),
 			Summary:   extra[r.IntN(len(extra))] + " " + extra[r.IntN(len(extra))],
 			Published: t0.Add(time.Duration(i) * time.Minute), FirstSeen: t0.Add(time.Duration(i) * time.Minute),
-			Origin:    &feed.Origin{Name: "filler"},
+			Origin: &feed.Origin{Name: "filler"},
 		}
 	}
 	return out
