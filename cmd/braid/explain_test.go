@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestExplain(t *testing.T) {
+	_, cfg := site(t, allFormatsServed(t), "")
+	if _, stderr, code := braid(t, "generate", "-c", cfg); code != 0 {
+		t.Fatal(stderr)
+	}
+	stdout, stderr, code := braid(t, "explain", "halden-strata-battery-platform", "-c", cfg, "--json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	var ex struct {
+		Slug       string `json:"slug"`
+		Candidates []struct {
+			Score    float64 `json:"score"`
+			Selected bool    `json:"selected"`
+			Reason   string  `json:"reason"`
+			Title    string  `json:"title"`
+			Source   string  `json:"source"`
+			Terms    []struct {
+				Term         string  `json:"term"`
+				Contribution float64 `json:"contribution"`
+			} `json:"terms"`
+		} `json:"candidates"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &ex); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	var selected, rejected int
+	last := 2.0
+	for _, c := range ex.Candidates {
+		if c.Score > last {
+			t.Errorf("not in score order at %q", c.Title)
+		}
+		last = c.Score
+		if c.Selected {
+			selected++
+			if len(c.Terms) == 0 || c.Source == "" {
+				t.Errorf("selected %q without terms or source", c.Title)
+			}
+		} else {
+			rejected++
+			if c.Reason == "" {
+				t.Errorf("rejected %q without a reason", c.Title)
+			}
+		}
+	}
+	if selected == 0 || rejected == 0 {
+		t.Errorf("selected %d, rejected %d", selected, rejected)
+	}
+
+	text, _, code := braid(t, "explain", "halden-strata-battery-platform", "-c", cfg)
+	if code != 0 || !strings.Contains(text, "SCORE") || !strings.Contains(text, "rejected: ") {
+		t.Errorf("text output:\n%s", text)
+	}
+	if _, stderr, code := braid(t, "explain", "no-such-article", "-c", cfg); code != 1 || !strings.Contains(stderr, "no-such-article") {
+		t.Errorf("unknown slug: %d %q", code, stderr)
+	}
+}
