@@ -129,7 +129,13 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 	}
 	_ = pub.CleanTemp()
-	if err := write(ctx, cfg, pub, feeds, local, results, now); err != nil {
+	stored := map[string]state.Source{}
+	if all, err := opt.Store.Sources(ctx); err == nil {
+		for _, s := range all {
+			stored[s.Name] = s
+		}
+	}
+	if err := write(ctx, cfg, pub, feeds, local, sourceHealth(cfg, results, stored)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 	}
 	sum.Written, sum.Unchanged = pub.Written, pub.Unchanged

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/braid-feeds/braid/config"
@@ -11,6 +12,7 @@ import (
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/publish"
 	"github.com/braid-feeds/braid/sources"
+	"github.com/braid-feeds/braid/state"
 )
 
 // formats maps a config format name to its file name and renderer.
@@ -60,7 +62,7 @@ func writeFeed(ctx context.Context, cfg *config.Config, pub *publish.Dir, dir st
 // write publishes every article feed, the site-wide feed, index.html and
 // feeds.opml. Article feeds go first: the index must never list a feed
 // that is not there yet.
-func write(ctx context.Context, cfg *config.Config, pub *publish.Dir, feeds []feed.Feed, local []articleFeed, _ []sources.Result, _ time.Time) error {
+func write(ctx context.Context, cfg *config.Config, pub *publish.Dir, feeds []feed.Feed, local []articleFeed, health []render.IndexSource) error {
 	for i := range feeds {
 		if err := writeFeed(ctx, cfg, pub, local[i].art.Slug, &feeds[i]); err != nil {
 			return err
@@ -71,7 +73,7 @@ func write(ctx context.Context, cfg *config.Config, pub *publish.Dir, feeds []fe
 		return err
 	}
 
-	idx := render.IndexData{Site: site.Channel, Generated: site.Updated}
+	idx := render.IndexData{Site: site.Channel, Generated: site.Updated, Sources: health}
 	idx.Site.Self = enabled(cfg, idx.Site.Self)
 	opml := []render.OPMLEntry{{Title: site.Title, HTMLURL: site.Link, XMLURL: firstLink(idx.Site.Self)}}
 	for i := range feeds {
@@ -109,6 +111,35 @@ func firstLink(l feed.Links) string {
 		}
 	}
 	return ""
+}
+
+// sourceHealth is the index page's table of sources. Times are cut to the
+// day: the page is for readers, and a page that changed on every cycle
+// would defeat conditional GETs for no one's benefit.
+func sourceHealth(cfg *config.Config, results []sources.Result, stored map[string]state.Source) []render.IndexSource {
+	out := make([]render.IndexSource, 0, len(results))
+	for i, r := range results {
+		st := stored[r.Name]
+		link := st.Feed.Link
+		if link == "" && strings.HasPrefix(cfg.Sources[i].URL, "http") {
+			link = cfg.Sources[i].URL
+		}
+		status := r.Status
+		switch r.Status {
+		case sources.StatusOK:
+			status = "ok"
+		case sources.StatusNotModified:
+			status = "ok, unchanged"
+		case sources.StatusFailed:
+			status = "failed"
+			if st.ErrorClass != "" {
+				status += ": " + strings.ReplaceAll(st.ErrorClass, "_", " ")
+			}
+		}
+		out = append(out, render.IndexSource{Name: r.Name, URL: link, Status: status,
+			LastSuccess: st.LastSuccess.Truncate(24 * time.Hour)})
+	}
+	return out
 }
 
 // siteFeedItems caps the site-wide feed: readers want the latest, not the archive.

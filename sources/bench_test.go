@@ -60,7 +60,7 @@ func BenchmarkFetchAll(b *testing.B) {
 		}
 		st := fs.Stats(true)
 		b.ReportMetric(float64(bytes), "body-bytes/op")
-		b.ReportMetric(float64(st.Requests[200]+st.Requests[304]), "requests/op")
+		b.ReportMetric(float64(st.Requests[200]+st.Requests[304])/float64(b.N), "requests/op")
 	}
 
 	b.Run(fmt.Sprintf("sources=%d/cycle1", n), func(b *testing.B) {

@@ -163,7 +163,11 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 		}
 		defer stmt.Close()
 		for i, it := range items {
-			data, err := json.Marshal(it.Item)
+			// The origin is the source's own (kept once, in sources.feed);
+			// repeating it in every item only costs space and decoding.
+			fi := it.Item
+			fi.Origin = nil
+			data, err := json.Marshal(fi)
 			if err != nil {
 				return fmt.Errorf("state: source %s: %w", src.Name, err)
 			}

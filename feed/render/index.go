@@ -50,8 +50,8 @@ var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{
 	},
 	"feedRef": func(title string, links feed.Links) feedRef { return feedRef{title, links} },
 	"ok": func(status string) bool {
-		switch strings.ToLower(status) {
-		case "ok", "healthy", "success", "fresh":
+		switch s := strings.ToLower(status); {
+		case s == "healthy", s == "success", s == "fresh", strings.HasPrefix(s, "ok"):
 			return true
 		}
 		return false
