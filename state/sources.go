@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -39,15 +40,21 @@ type Item struct {
 	Hash      string // content hash: a change bumps Updated
 }
 
+const selectSource = `SELECT name, url, moved_to, etag, last_modified, status, http_status,
+	error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed
+	FROM sources WHERE name = ?`
+
 // Source returns the stored state of the named source, or ErrNotFound.
 func (s *Store) Source(ctx context.Context, name string) (Source, error) {
 	var src Source
 	var moved, feedJSON string
 	var la, ls, nf, hn, ttl int64
 	var gone int
-	err := s.db.QueryRowContext(ctx, `SELECT name, url, moved_to, etag, last_modified, status, http_status,
-		error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed
-		FROM sources WHERE name = ?`, name).Scan(&src.Name, &src.URL, &moved, &src.ETag, &src.LastModified,
+	q, err := s.stmt(ctx, selectSource)
+	if err != nil {
+		return Source{}, fmt.Errorf("state: source %s: %w", name, err)
+	}
+	err = q.QueryRowContext(ctx, name).Scan(&src.Name, &src.URL, &moved, &src.ETag, &src.LastModified,
 		&src.Status, &src.HTTPStatus, &src.ErrorClass, &src.Error, &la, &ls, &src.Failures, &nf, &hn, &ttl,
 		&gone, &feedJSON)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -68,22 +75,9 @@ func (s *Store) Source(ctx context.Context, name string) (Source, error) {
 
 // Sources returns every stored source, by name.
 func (s *Store) Sources(ctx context.Context) ([]Source, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sources ORDER BY name`)
+	names, err := s.sourceNames(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("state: %w", err)
-	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("state: %w", err)
-		}
-		names = append(names, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("state: %w", err)
+		return nil, err
 	}
 	out := make([]Source, 0, len(names))
 	for _, n := range names {
@@ -98,8 +92,11 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 
 // Items returns the source's last good items in their feed order.
 func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT first_seen, hash, data FROM items WHERE source = ? ORDER BY position`, source)
+	q, err := s.stmt(ctx, `SELECT first_seen, hash, data FROM items WHERE source = ? ORDER BY position`)
+	if err != nil {
+		return nil, fmt.Errorf("state: items of %s: %w", source, err)
+	}
+	rows, err := q.QueryContext(ctx, source)
 	if err != nil {
 		return nil, fmt.Errorf("state: items of %s: %w", source, err)
 	}
@@ -121,6 +118,20 @@ func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
 	return out, rows.Err()
 }
 
+const upsertSource = `INSERT INTO sources(name, url, moved_to, etag, last_modified, status, http_status,
+	error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed)
+	VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+	ON CONFLICT(name) DO UPDATE SET url=excluded.url, moved_to=excluded.moved_to, etag=excluded.etag,
+	last_modified=excluded.last_modified, status=excluded.status, http_status=excluded.http_status,
+	error_class=excluded.error_class, error=excluded.error, last_attempt=excluded.last_attempt,
+	last_success=excluded.last_success, failures=excluded.failures, next_fetch=excluded.next_fetch,
+	hint_next=excluded.hint_next, ttl=excluded.ttl, gone=excluded.gone, feed=excluded.feed`
+
+const (
+	deleteItems = `DELETE FROM items WHERE source = ?`
+	insertItem  = `INSERT OR IGNORE INTO items(source, id, position, first_seen, hash, data) VALUES(?,?,?,?,?,?)`
+)
+
 // SaveSource records a fetch outcome. When items is non-nil it replaces the
 // source's stored items; nil keeps them, which is what a failed or
 // not-modified fetch must do so nothing we had is lost.
@@ -129,6 +140,14 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 	if err != nil {
 		return fmt.Errorf("state: source %s: %w", src.Name, err)
 	}
+	// Prepared before the transaction: it holds the only connection.
+	var stmts [3]*sql.Stmt
+	for i, q := range []string{upsertSource, deleteItems, insertItem} {
+		if stmts[i], err = s.stmt(ctx, q); err != nil {
+			return fmt.Errorf("state: source %s: %w", src.Name, err)
+		}
+	}
+	upsert, del, ins := stmts[0], stmts[1], stmts[2]
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("state: source %s: %w", src.Name, err)
@@ -138,14 +157,7 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 	if src.Gone {
 		gone = 1
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO sources(name, url, moved_to, etag, last_modified, status, http_status,
-		error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(name) DO UPDATE SET url=excluded.url, moved_to=excluded.moved_to, etag=excluded.etag,
-		last_modified=excluded.last_modified, status=excluded.status, http_status=excluded.http_status,
-		error_class=excluded.error_class, error=excluded.error, last_attempt=excluded.last_attempt,
-		last_success=excluded.last_success, failures=excluded.failures, next_fetch=excluded.next_fetch,
-		hint_next=excluded.hint_next, ttl=excluded.ttl, gone=excluded.gone, feed=excluded.feed`,
+	_, err = tx.StmtContext(ctx, upsert).ExecContext(ctx,
 		src.Name, src.URL, src.MovedTo, src.ETag, src.LastModified, src.Status, src.HTTPStatus,
 		src.ErrorClass, src.Error, unix(src.LastAttempt), unix(src.LastSuccess), src.Failures,
 		unix(src.NextFetch), unix(src.HintNext), int64(src.TTL/time.Second), gone, string(feedJSON))
@@ -153,24 +165,25 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 		return fmt.Errorf("state: source %s: %w", src.Name, err)
 	}
 	if items != nil {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM items WHERE source = ?`, src.Name); err != nil {
+		if _, err := tx.StmtContext(ctx, del).ExecContext(ctx, src.Name); err != nil {
 			return fmt.Errorf("state: source %s: %w", src.Name, err)
 		}
-		stmt, err := tx.PrepareContext(ctx,
-			`INSERT OR IGNORE INTO items(source, id, position, first_seen, hash, data) VALUES(?,?,?,?,?,?)`)
-		if err != nil {
-			return fmt.Errorf("state: source %s: %w", src.Name, err)
-		}
-		defer stmt.Close()
+		stmt := tx.StmtContext(ctx, ins)
+		// HTML left unescaped: items are mostly HTML, and \u003c escapes
+		// make them larger and slower to decode on every later cycle.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
 		for i, it := range items {
 			// The origin is the source's own (kept once, in sources.feed);
 			// repeating it in every item only costs space and decoding.
 			fi := it.Item
 			fi.Origin = nil
-			data, err := json.Marshal(fi)
-			if err != nil {
+			buf.Reset()
+			if err := enc.Encode(fi); err != nil {
 				return fmt.Errorf("state: source %s: %w", src.Name, err)
 			}
+			data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 			if _, err := stmt.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, string(data)); err != nil {
 				return fmt.Errorf("state: source %s: %w", src.Name, err)
 			}
@@ -207,7 +220,7 @@ func (s *Store) ItemCounts(ctx context.Context) (map[string]int, error) {
 // PruneSources forgets every source not named in keep: a source removed
 // from the config is dropped with its items.
 func (s *Store) PruneSources(ctx context.Context, keep []string) error {
-	stored, err := s.Sources(ctx)
+	names, err := s.sourceNames(ctx)
 	if err != nil {
 		return err
 	}
@@ -215,13 +228,33 @@ func (s *Store) PruneSources(ctx context.Context, keep []string) error {
 	for _, k := range keep {
 		want[k] = true
 	}
-	for _, src := range stored {
-		if want[src.Name] {
+	for _, n := range names {
+		if want[n] {
 			continue
 		}
-		if _, err := s.db.ExecContext(ctx, `DELETE FROM sources WHERE name = ?`, src.Name); err != nil {
-			return fmt.Errorf("state: drop source %s: %w", src.Name, err)
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM sources WHERE name = ?`, n); err != nil {
+			return fmt.Errorf("state: drop source %s: %w", n, err)
 		}
 	}
 	return nil
+}
+
+func (s *Store) sourceNames(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sources ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("state: %w", err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	return names, nil
 }

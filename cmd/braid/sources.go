@@ -65,6 +65,7 @@ redirect, too_large, not_a_feed, parse, file.`,
 		},
 	}
 	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	cmd.AddCommand(newSourcesImport(), newSourcesExport())
 	return cmd
 }
 
