@@ -38,6 +38,24 @@ type Options struct {
 	WebSub *websub.Queue
 	// HTTPClient sends WebSub pings; nil: a client with a timeout.
 	HTTPClient *http.Client
+	// Progress, when set, hears of each phase and of each source done.
+	Progress func(Progress)
+}
+
+// Phases of a cycle, as Progress reports them.
+const (
+	PhaseArticles = "reading articles"
+	PhaseFetch    = "fetching sources"
+	PhaseScore    = "scoring"
+	PhaseWrite    = "writing feeds"
+)
+
+// Progress is where a running cycle is.
+type Progress struct {
+	Phase        string
+	SourcesDone  int
+	SourcesTotal int
+	Failed       int
 }
 
 // Summary says what a cycle did.
@@ -52,7 +70,13 @@ type Summary struct {
 	Unchanged   int          // files left as they were
 	Changed     []string     // URLs of the feeds whose content changed
 	PingErr     error        // WebSub pings that failed (they stay queued)
+	Moved       []Moved      // sources that answered a permanent redirect
 	Duration    time.Duration
+}
+
+// Moved is a source to update in the config: it moved permanently.
+type Moved struct {
+	Name, To string
 }
 
 // SourceStat is one source's outcome this cycle.
@@ -89,7 +113,14 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 	start := opt.Now()
 	now := start.UTC().Truncate(time.Second)
 	sum := &Summary{}
+	progress := func(p Progress) {
+		if opt.Progress != nil {
+			p.SourcesTotal = len(cfg.Sources)
+			opt.Progress(p)
+		}
+	}
 
+	progress(Progress{Phase: PhaseArticles})
 	arts, err := articles.Load(ctx, cfg.Content)
 	if err != nil {
 		return nil, err
@@ -100,6 +131,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 	}
 	sum.Articles = len(arts)
 
+	progress(Progress{Phase: PhaseFetch})
 	results, err := fetch(ctx, cfg, opt)
 	if err != nil {
 		return nil, err
@@ -115,6 +147,9 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 			sum.Failed = append(sum.Failed, SourceFailure{Name: r.Name, Err: r.Err})
 		}
 		sum.Sources = append(sum.Sources, SourceStat{Name: r.Name, Status: r.Status, Items: len(r.Items)})
+		if r.MovedTo != "" {
+			sum.Moved = append(sum.Moved, Moved{Name: r.Name, To: r.MovedTo})
+		}
 		pool = append(pool, r.Items...)
 	}
 	cands := newCandidates(cfg, pool)
@@ -123,7 +158,9 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return nil, fmt.Errorf("cycle: %w", err)
 	}
 
+	progress(Progress{Phase: PhaseScore, SourcesDone: len(results), Failed: len(sum.Failed)})
 	feeds := buildFeeds(cfg, local, cands, now)
+	progress(Progress{Phase: PhaseWrite, SourcesDone: len(results), Failed: len(sum.Failed)})
 	pub, err := publish.New(cfg.Out)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)

@@ -126,10 +126,10 @@ func sourceHealth(cfg *config.Config, results []sources.Result, stored map[strin
 		}
 		status := r.Status
 		switch r.Status {
-		case sources.StatusOK:
+		case sources.StatusOK, sources.StatusNotModified:
+			// One word for both: the page should not change because a
+			// source answered 304 this time and 200 the last.
 			status = "ok"
-		case sources.StatusNotModified:
-			status = "ok, unchanged"
 		case sources.StatusFailed:
 			status = "failed"
 			if st.ErrorClass != "" {

@@ -301,3 +301,26 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Errorf("unknown flag: exit %d", code)
 	}
 }
+
+func TestGenerateOutputModes(t *testing.T) {
+	_, cfg := site(t, allFormatsServed(t), "")
+	stdout, stderr, code := braid(t, "generate", "-c", cfg)
+	if code != 0 || !strings.Contains(stderr, "braid: fetching sources\n") || !strings.Contains(stdout, "articles; sources:") {
+		t.Errorf("plain mode: %d\nstdout %q\nstderr %q", code, stdout, stderr)
+	}
+	stdout, stderr, code = braid(t, "generate", "-c", cfg, "--quiet")
+	if code != 0 || stdout != "" || stderr != "" {
+		t.Errorf("quiet mode printed: %q %q", stdout, stderr)
+	}
+	stdout, _, code = braid(t, "generate", "-c", cfg, "--json")
+	var sum struct {
+		Articles     int `json:"articles"`
+		FilesWritten int `json:"files_written"`
+		Sources      []struct {
+			Name, Status string
+		} `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil || code != 0 || sum.Articles != 3 || len(sum.Sources) != 4 {
+		t.Errorf("json mode: %v %d %+v\n%s", err, code, sum, stdout)
+	}
+}

@@ -53,7 +53,7 @@ feed per article that follows its story.`,
 	lf := &logFlags{}
 	root.PersistentFlags().StringVar(&lf.format, "log-format", "auto", "log format: auto (text on a terminal, JSON otherwise), text or json")
 	root.PersistentFlags().StringVar(&lf.level, "log-level", "info", "log level: debug, info, warn or error")
-	root.AddCommand(newGenerate(), newExplain(), newSources(), newRun(lf), newServe(lf), newVersion())
+	root.AddCommand(newGenerate(lf), newExplain(), newSources(), newRun(lf), newServe(lf), newVersion())
 	root.AddCommand(newInit(), newCheck())
 	return root
 }
