@@ -344,6 +344,9 @@ func (f *Fetcher) fetchOne(ctx context.Context, s Spec, lim *limiter, mu *sync.M
 		res.MovedTo = st.MovedTo
 	} else {
 		f.failed(&st, &res, err, now)
+		if res.Class == ClassTimeout && fctx.Err() != nil {
+			err = fmt.Errorf("%w (fetch.timeout is %v)", err, f.opt.Timeout)
+		}
 		if fe.attempts > 1 {
 			err = fmt.Errorf("%w (%d attempts)", err, fe.attempts)
 		}

@@ -294,6 +294,16 @@ func TestVersionAndHelp(t *testing.T) {
 			t.Errorf("%v: exit %d, %q", args, code, stdout)
 		}
 	}
+	for _, sh := range []string{"bash", "zsh", "fish"} {
+		if out, _, code := braid(t, "completion", sh); code != 0 || !strings.Contains(out, "braid") {
+			t.Errorf("completion %s: exit %d", sh, code)
+		}
+	}
+	for _, c := range []string{"generate", "run", "serve", "explain", "sources", "check", "init"} {
+		if out, _, code := braid(t, "help", c); code != 0 || !strings.Contains(out, "Examples:") {
+			t.Errorf("help %s: exit %d, no examples:\n%s", c, code, out)
+		}
+	}
 	if _, stderr, code := braid(t, "generat"); code != 2 || !strings.Contains(stderr, "unknown command") {
 		t.Errorf("unknown command: exit %d, %q", code, stderr)
 	}
