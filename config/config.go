@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -175,6 +177,9 @@ const DefaultMinScore = 0.05
 // Load reads, decodes and validates the config at path.
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("config: %w (create one with `braid init`, or point --config at yours)", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -188,14 +193,14 @@ func Parse(path string, data []byte) (*Config, error) {
 	c.Path = path
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("config: %s: %w: %s", path, ErrInvalid, yamlMsg(err))
+		return nil, yamlErr(path, err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	// An empty file decodes as io.EOF: keep the defaults and let Validate
 	// say what is missing.
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("config: %s: %w: %s", path, ErrInvalid, yamlMsg(err))
+		return nil, yamlErr(path, err)
 	}
 	c.lines = map[string]int{}
 	collectLines(&root, "", c.lines)
@@ -212,14 +217,29 @@ func Parse(path string, data []byte) (*Config, error) {
 	return &c, nil
 }
 
-// yamlMsg strips yaml.v3's "yaml: " prefix and folds its multi-line
-// TypeError into one line per problem.
-func yamlMsg(err error) string {
+var (
+	yamlLineRE    = regexp.MustCompile(`^line (\d+): (.*)$`)
+	yamlUnknownRE = regexp.MustCompile(`field (\S+) not found in type \S+`)
+)
+
+// yamlErr turns yaml.v3's errors into one "file:line: message" per
+// problem, in words a user knows ("unknown key", not Go type names).
+func yamlErr(path string, err error) error {
+	msgs := []string{strings.TrimPrefix(err.Error(), "yaml: ")}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		return strings.Join(te.Errors, "; ")
+		msgs = te.Errors
 	}
-	return strings.TrimPrefix(err.Error(), "yaml: ")
+	errs := make([]error, 0, len(msgs))
+	for _, m := range msgs {
+		loc := path
+		if g := yamlLineRE.FindStringSubmatch(m); g != nil {
+			loc, m = path+":"+g[1], g[2]
+		}
+		m = yamlUnknownRE.ReplaceAllString(m, `unknown key "$1"`)
+		errs = append(errs, fmt.Errorf("config: %s: %w: %s", loc, ErrInvalid, m))
+	}
+	return errors.Join(errs...)
 }
 
 // collectLines records the line of every key path ("site.url",
@@ -289,4 +309,13 @@ func (c *Config) HasFormat(format string) bool {
 		}
 	}
 	return false
+}
+
+// yamlMsg is yaml.v3's error as one line, without its "yaml: " prefix.
+func yamlMsg(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return strings.Join(te.Errors, "; ")
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
 }

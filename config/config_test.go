@@ -49,8 +49,8 @@ func TestInvalid(t *testing.T) {
 		name, body string
 		want       []string // substrings of the error
 	}{
-		{"unknown key names its line", minimal + "related:\n  max_item: 3\n", []string{"config.yaml", "line 5", "max_item"}},
-		{"unknown top-level key", minimal + "sorces: []\n", []string{"line 4", "sorces"}},
+		{"unknown key names its line", minimal + "related:\n  max_item: 3\n", []string{"config.yaml:5", "unknown key", "max_item"}},
+		{"unknown top-level key", minimal + "sorces: []\n", []string{"config.yaml:4", "sorces"}},
 		{"missing title", "site:\n  url: https://x.example\n", []string{"site.title", "is required"}},
 		{"relative site url", "site:\n  title: T\n  url: /news\n", []string{"config.yaml:3", "site.url", "absolute"}},
 		{"bad schedule", minimal + "schedule: \"61 * * * *\"\n", []string{"config.yaml:4", "schedule"}},
@@ -59,7 +59,7 @@ func TestInvalid(t *testing.T) {
 		{"source without url", minimal + "sources:\n  - name: A\n", []string{"sources[0].url", "is required"}},
 		{"ftp source", minimal + "sources:\n  - {name: A, url: \"ftp://x/y\"}\n", []string{"sources[0].url"}},
 		{"bad format", minimal + "formats: [rss, rdf]\n", []string{"formats[1]", "rdf"}},
-		{"bad duration", minimal + "related:\n  max_age: soon\n", []string{"line 5", "soon"}},
+		{"bad duration", minimal + "related:\n  max_age: soon\n", []string{"config.yaml:5", "soon"}},
 		{"min_score out of scale", minimal + "related:\n  min_score: 3\n", []string{"related.min_score", "between 0 and 1"}},
 		{"not yaml", "site: [\n", []string{"config.yaml"}},
 		{"empty file", "", []string{"site.title", "site.url"}},

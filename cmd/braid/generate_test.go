@@ -242,7 +242,7 @@ func TestGenerateRefusesBadInput(t *testing.T) {
 	}{
 		{"unknown config key", func(t *testing.T, dir, cfg string) {
 			appendFile(t, cfg, "relatd:\n  max_items: 3\n")
-		}, []string{"config.yaml", "line 8", "relatd"}},
+		}, []string{"config.yaml:8", "unknown key", "relatd"}},
 		{"invalid config value", func(t *testing.T, dir, cfg string) {
 			appendFile(t, cfg, "formats: [rss, gopher]\n")
 		}, []string{"config.yaml:8", "formats[1]"}},
