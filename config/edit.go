@@ -40,15 +40,15 @@ import (
 func AddSources(path string, add []Source) (added, skipped []Source, err error) {
 	// Write through a symlink to its target, so a linked config stays
 	// linked rather than being replaced by a regular file.
-	real, err := filepath.EvalSymlinks(path)
+	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
-	info, err := os.Stat(real)
+	info, err := os.Stat(target)
 	if err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
-	data, err := os.ReadFile(real)
+	data, err := os.ReadFile(target)
 	if err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
@@ -60,7 +60,7 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, fmt.Errorf("config: %s: %w: %s", path, ErrInvalid, yamlMsg(err))
+		return nil, nil, yamlErr(path, err)
 	}
 	root := docRoot(&doc)
 	if root == nil || root.Kind != yaml.MappingNode {
@@ -150,7 +150,7 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 	if _, err := Parse(path, out); err != nil {
 		return nil, nil, fmt.Errorf("config: %s: the edited config would not load, so it was not written: %w", path, err)
 	}
-	if err := writeAtomic(real, out, info.Mode().Perm()); err != nil {
+	if err := writeAtomic(target, out, info.Mode().Perm()); err != nil {
 		return nil, nil, err
 	}
 	return added, skipped, nil

@@ -52,7 +52,7 @@ func TestAddSources(t *testing.T) {
 			body: commented,
 			add: []Source{
 				{Name: "Wire again", URL: "http://wire.example.com/top.xml/"}, // same link, normalized
-				{Name: "Example Wire", URL: "https://other.example.com/feed"},  // name clash
+				{Name: "Example Wire", URL: "https://other.example.com/feed"}, // name clash
 				{Name: "Markets", URL: "https://markets.example.com/feed.atom", Every: Duration(time.Hour), Include: []string{"Vantrix"}},
 				{Name: "Markets copy", URL: "https://MARKETS.example.com/feed.atom#x"},
 				{Name: "Local file", URL: "file://{dir}/feeds/local.xml"},

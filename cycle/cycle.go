@@ -194,15 +194,8 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 }
 
 func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Result, error) {
-	fo := sources.Options{
-		UserAgent:    cfg.Fetch.UserAgent,
-		Timeout:      time.Duration(cfg.Fetch.Timeout),
-		MaxBytes:     cfg.Fetch.MaxBytes,
-		Concurrency:  cfg.Fetch.Concurrency,
-		TagAuthority: host(cfg.Site.URL),
-		Now:          opt.Now,
-	}
-	fo.UserAgent = userAgent(cfg, opt.Version)
+	fo := FetchOptions(cfg, opt.Version)
+	fo.Now = opt.Now
 	if opt.Fetch != nil {
 		opt.Fetch(&fo)
 	}
@@ -211,6 +204,21 @@ func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Resu
 		specs[i] = sources.Spec{Name: s.Name, URL: s.URL}
 	}
 	return sources.New(fo, opt.Store).FetchAll(ctx, specs)
+}
+
+// FetchOptions are the fetcher's options as the config sets them; `braid
+// check --sources` uses them too, so a check fetches the way a cycle does.
+func FetchOptions(cfg *config.Config, version string) sources.Options {
+	return sources.Options{
+		UserAgent:      userAgent(cfg, version),
+		Timeout:        time.Duration(cfg.Fetch.Timeout),
+		ConnectTimeout: time.Duration(cfg.Fetch.ConnectTimeout),
+		MaxBytes:       cfg.Fetch.MaxBytes,
+		Concurrency:    cfg.Fetch.Concurrency,
+		PerHost:        cfg.Fetch.PerHost,
+		IgnoreHints:    !cfg.Fetch.RespectHints,
+		TagAuthority:   host(cfg.Site.URL),
+	}
 }
 
 func userAgent(cfg *config.Config, version string) string {

@@ -94,7 +94,19 @@ type document struct {
 
 // Parse reads an OPML 1.0 or 2.0 document and returns every outline that
 // has an xmlUrl, in document order, folders flattened.
-func Parse(r io.Reader) ([]Feed, error) {
+func Parse(r io.Reader) ([]Feed, error) { return parse(r, "") }
+
+// ParseFile is Parse on a file; its errors name the file (and the line).
+func ParseFile(path string) ([]Feed, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opml: %w", err)
+	}
+	defer f.Close()
+	return parse(f, path)
+}
+
+func parse(r io.Reader, name string) ([]Feed, error) {
 	dec := xml.NewDecoder(r)
 	// OPML files from older readers are often ISO-8859-1 or windows-1252,
 	// declared in the XML declaration.
@@ -105,16 +117,16 @@ func Parse(r io.Reader) ([]Feed, error) {
 	var doc document
 	if err := dec.Decode(&doc); err != nil {
 		var se *xml.SyntaxError
-		if errors.As(err, &se) {
-			return nil, fmt.Errorf("opml: %w: line %d: %s", ErrInvalid, se.Line, se.Msg)
+		switch {
+		case errors.As(err, &se):
+			return nil, invalid(name, se.Line, "%s", se.Msg)
+		case errors.Is(err, io.EOF):
+			return nil, invalid(name, 0, "empty document")
 		}
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("opml: %w: empty document", ErrInvalid)
-		}
-		return nil, fmt.Errorf("opml: %w: %w", ErrInvalid, err)
+		return nil, invalid(name, 0, "%v", err)
 	}
 	if doc.Body == nil {
-		return nil, fmt.Errorf("opml: %w: no <body> element", ErrInvalid)
+		return nil, invalid(name, 0, "no <body> element")
 	}
 	var out []Feed
 	var walk func([]outline)
@@ -122,7 +134,7 @@ func Parse(r io.Reader) ([]Feed, error) {
 		for _, o := range list {
 			if u := strings.TrimSpace(o.xmlURL); u != "" {
 				out = append(out, Feed{
-					Name:    name(o, u),
+					Name:    feedName(o, u),
 					URL:     u,
 					HTMLURL: strings.TrimSpace(o.htmlURL),
 				})
@@ -136,23 +148,24 @@ func Parse(r io.Reader) ([]Feed, error) {
 	return out, nil
 }
 
-// ParseFile is Parse on a file; its errors name the file.
-func ParseFile(path string) ([]Feed, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("opml: %w", err)
+// invalid words an error about a document's content the way braid's
+// config errors are: "opml: file:line: invalid OPML: message".
+func invalid(file string, line int, format string, args ...any) error {
+	loc := ""
+	switch {
+	case file != "" && line > 0:
+		loc = fmt.Sprintf("%s:%d: ", file, line)
+	case file != "":
+		loc = file + ": "
+	case line > 0:
+		loc = fmt.Sprintf("line %d: ", line)
 	}
-	defer f.Close()
-	feeds, err := Parse(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return feeds, nil
+	return fmt.Errorf("opml: %s%w: %s", loc, ErrInvalid, fmt.Sprintf(format, args...))
 }
 
 // name picks the outline's display name: title, text, then the URL's
 // host, with white space collapsed so the name fits on one line.
-func name(o outline, feedURL string) string {
+func feedName(o outline, feedURL string) string {
 	for _, s := range []string{o.title, o.text} {
 		if s = strings.Join(strings.Fields(s), " "); s != "" {
 			return s

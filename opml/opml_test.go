@@ -106,11 +106,15 @@ func TestParseFileNamesTheFile(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("<opml><body><outline"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range []struct{ name, path string }{{"malformed", bad}, {"missing", filepath.Join(dir, "none.opml")}} {
+	missing := filepath.Join(dir, "none.opml")
+	for _, tt := range []struct{ name, path, want string }{
+		{"malformed", bad, "opml: " + bad + ":1: invalid OPML: "},
+		{"missing", missing, missing},
+	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseFile(tt.path)
-			if err == nil || !strings.Contains(err.Error(), tt.path) {
-				t.Errorf("error %v does not name %s", err, tt.path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v lacks %q", err, tt.want)
 			}
 		})
 	}

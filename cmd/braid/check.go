@@ -2,29 +2,23 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
 	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/cycle"
 	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
 	"github.com/braid-feeds/braid/state"
 )
-
-// errProblems is returned when check found problems: exit 1, after the
-// problems themselves were printed.
-var errProblems = errors.New("problems found")
 
 func newCheck() *cobra.Command {
 	var cfgPath string
@@ -69,18 +63,18 @@ func runCheck(ctx context.Context, w io.Writer, cfgPath string, trySources bool)
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		for _, e := range flatten(err) {
-			problems = append(problems, configLines(e)...)
+			problems = append(problems, e.Error())
 		}
 	}
 
 	// A broken config must not hide broken articles: find the content
 	// folder leniently so both are reported in one run.
-	content := ""
+	var content, siteURL string
 	if cfg != nil {
-		content = cfg.Content
+		content, siteURL = cfg.Content, cfg.Site.URL
 		problems = append(problems, missingLocalSources(cfg)...)
 	} else {
-		content = contentDirOf(cfgPath)
+		content, siteURL = lenientConfig(cfgPath)
 	}
 	nArts := 0
 	if content != "" {
@@ -101,7 +95,7 @@ func runCheck(ctx context.Context, w io.Writer, cfgPath string, trySources bool)
 			for _, e := range flatten(err) {
 				problems = append(problems, e.Error())
 			}
-			notes = append(notes, danglingNeighbours(cfg, arts, prev, next)...)
+			notes = append(notes, danglingNeighbours(siteURL, arts, prev, next)...)
 		}
 	}
 
@@ -128,13 +122,15 @@ func runCheck(ctx context.Context, w io.Writer, cfgPath string, trySources bool)
 		}
 	}
 
+	// The problems are printed already; the error only sets the exit
+	// code and sums up on stderr.
 	switch {
 	case len(problems) > 0 && failed > 0:
-		return fmt.Errorf("check: %w: %s, %s", errProblems, plural(len(problems), "problem"), plural(failed, "failed source"))
+		return fmt.Errorf("check: %s and %s", plural(len(problems), "problem"), plural(failed, "failed source"))
 	case len(problems) > 0:
-		return fmt.Errorf("check: %w: %s", errProblems, plural(len(problems), "problem"))
+		return fmt.Errorf("check: %s found", plural(len(problems), "problem"))
 	case failed > 0:
-		return fmt.Errorf("check: %w: %s", errProblems, plural(failed, "failed source"))
+		return fmt.Errorf("check: %s", plural(failed, "failed source"))
 	}
 	fmt.Fprintf(w, "ok: %s and %s are valid", cfgPath, plural(nArts, "article"))
 	if len(notes) > 0 {
@@ -168,63 +164,23 @@ func flatten(err error) []error {
 	return []error{err}
 }
 
-// configLines splits a config decoding error, which yaml.v3 reports as
-// one message with "; " between problems, into one line per problem, and
-// moves each problem's line next to the file name ("config.yaml:8:") as
-// Validate's messages have it.
-func configLines(err error) []string {
-	msg := err.Error()
-	const mid = ": invalid config: "
-	i := strings.Index(msg, mid)
-	if !strings.HasPrefix(msg, "config: ") || i < 0 {
-		return []string{msg}
-	}
-	file, rest := msg[len("config: "):i], msg[i+len(mid):]
-	if !startsWithLine(rest) {
-		return []string{msg}
-	}
-	var parts []string
-	for _, p := range strings.Split(rest, "; ") {
-		if startsWithLine(p) || len(parts) == 0 {
-			parts = append(parts, p)
-		} else {
-			parts[len(parts)-1] += "; " + p
-		}
-	}
-	out := make([]string, len(parts))
-	for k, p := range parts {
-		n, text, _ := strings.Cut(strings.TrimPrefix(p, "line "), ": ")
-		out[k] = fmt.Sprintf("config: %s:%s: invalid config: %s", file, n, text)
-	}
-	return out
-}
-
-// startsWithLine reports whether s starts with "line N: ".
-func startsWithLine(s string) bool {
-	n, _, ok := strings.Cut(strings.TrimPrefix(s, "line "), ": ")
-	if !ok || !strings.HasPrefix(s, "line ") {
-		return false
-	}
-	_, err := strconv.Atoi(n)
-	return err == nil
-}
-
-// contentDirOf reads the content folder from a config that does not
-// load, decoding leniently (unknown keys and bad values ignored).
-func contentDirOf(cfgPath string) string {
+// lenientConfig reads the content folder and the site URL from a config
+// that does not load, decoding leniently (unknown keys and bad values
+// ignored). content is "" when the file cannot be read.
+func lenientConfig(cfgPath string) (content, siteURL string) {
 	data, err := os.ReadFile(cfgPath)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	c := config.Default()
 	_ = yaml.Unmarshal(data, &c) // fills what it can; errors are reported by Load
 	if strings.TrimSpace(c.Content) == "" {
 		c.Content = config.Default().Content
 	}
-	if filepath.IsAbs(c.Content) {
-		return c.Content
+	if !filepath.IsAbs(c.Content) {
+		c.Content = filepath.Join(filepath.Dir(cfgPath), c.Content)
 	}
-	return filepath.Join(filepath.Dir(cfgPath), c.Content)
+	return c.Content, c.Site.URL
 }
 
 // missingLocalSources reports sources that are local files which do not
@@ -249,12 +205,9 @@ func missingLocalSources(cfg *config.Config) []string {
 
 // danglingNeighbours lists previous/next names that match no local
 // article. They are allowed, but a typo looks exactly like this.
-func danglingNeighbours(cfg *config.Config, arts []articles.Article, prev, next []*articles.Neighbour) []string {
+func danglingNeighbours(siteURL string, arts []articles.Article, prev, next []*articles.Neighbour) []string {
 	var out []string
-	base := ""
-	if cfg != nil {
-		base = strings.TrimRight(cfg.Site.URL, "/")
-	}
+	base := strings.TrimRight(siteURL, "/")
 	for i := range arts {
 		for _, side := range []struct {
 			name, ref string
@@ -285,23 +238,10 @@ func checkSources(ctx context.Context, w io.Writer, cfg *config.Config) (failed 
 	}
 	defer st.Close()
 
-	ua := cfg.Fetch.UserAgent
-	if ua == "" {
-		ua = sources.UserAgent(version, cfg.Site.URL)
-	}
-	opt := sources.Options{
-		UserAgent:      ua,
-		Timeout:        time.Duration(cfg.Fetch.Timeout),
-		ConnectTimeout: time.Duration(cfg.Fetch.ConnectTimeout),
-		MaxBytes:       cfg.Fetch.MaxBytes,
-		Concurrency:    cfg.Fetch.Concurrency,
-		PerHost:        cfg.Fetch.PerHost,
-		IgnoreHints:    !cfg.Fetch.RespectHints,
-		// One try each: check reports how a source answers now, and
-		// retries would only make a broken one slow to report.
-		Retries:      -1,
-		TagAuthority: siteHost(cfg.Site.URL),
-	}
+	opt := cycle.FetchOptions(cfg, version)
+	// One try each: check reports how a source answers now, and retries
+	// would only make a broken one slow to report.
+	opt.Retries = -1
 	specs := make([]sources.Spec, len(cfg.Sources))
 	for i, s := range cfg.Sources {
 		specs[i] = sources.Spec{Name: s.Name, URL: s.URL}
@@ -346,14 +286,6 @@ func errString(err error) string {
 
 func isHTTPSource(u string) bool {
 	return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
-}
-
-func siteHost(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || p.Hostname() == "" {
-		return "localhost"
-	}
-	return p.Hostname()
 }
 
 func plural(n int, word string) string {

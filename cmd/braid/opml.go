@@ -106,9 +106,14 @@ Local feed files are written as absolute file:// URLs.`,
 			for i, s := range cfg.Sources {
 				u := s.URL
 				if !isHTTPSource(u) {
-					// Not url.URL's escaping: config strips file:// and
-					// reads the rest as a path, so import gives it back.
-					u = "file://" + filepath.ToSlash(u)
+					// Absolute, since the list is read elsewhere; and not
+					// url.URL's escaping: config strips file:// and reads
+					// the rest as a path, so import gives it back.
+					abs, err := filepath.Abs(u)
+					if err != nil {
+						return fmt.Errorf("sources export: %w", err)
+					}
+					u = "file://" + filepath.ToSlash(abs)
 				}
 				feeds[i] = opml.Feed{Name: s.Name, URL: u}
 			}
