@@ -63,6 +63,7 @@ type Summary struct {
 	Articles    int
 	SourcesOK   int
 	NotModified int
+	Skipped     int // not due this cycle; their last good items were used
 	Failed      []SourceFailure
 	Sources     []SourceStat // every source, in config order
 	Items       int          // external items in the candidate pool
@@ -95,8 +96,8 @@ type SourceFailure struct {
 
 // String is the one-line summary printed at the end of a cycle.
 func (s *Summary) String() string {
-	return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d failed; %d items; files: %d written, %d unchanged; %s",
-		s.Articles, s.SourcesOK, s.NotModified, len(s.Failed), s.Items, s.Written, s.Unchanged,
+	return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d not due, %d failed; %d items; files: %d written, %d unchanged; %s",
+		s.Articles, s.SourcesOK, s.NotModified, s.Skipped, len(s.Failed), s.Items, s.Written, s.Unchanged,
 		s.Duration.Round(time.Millisecond))
 }
 
@@ -143,6 +144,10 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 			sum.SourcesOK++
 		case sources.StatusNotModified:
 			sum.NotModified++
+		case sources.StatusSkipped:
+			// Not due yet (Retry-After, backoff, caching hints): its last
+			// good items stand in, and nothing failed this cycle.
+			sum.Skipped++
 		default:
 			sum.Failed = append(sum.Failed, SourceFailure{Name: r.Name, Err: r.Err})
 		}

@@ -98,6 +98,7 @@ func writeSummaryJSON(w io.Writer, s *cycle.Summary) error {
 		Articles       int      `json:"articles"`
 		SourcesOK      int      `json:"sources_ok"`
 		NotModified    int      `json:"sources_not_modified"`
+		NotDue         int      `json:"sources_not_due"`
 		SourcesFailed  []failed `json:"sources_failed"`
 		Sources        []source `json:"sources"`
 		Items          int      `json:"items"`
@@ -105,7 +106,7 @@ func writeSummaryJSON(w io.Writer, s *cycle.Summary) error {
 		FilesUnchanged int      `json:"files_unchanged"`
 		ChangedFeeds   []string `json:"changed_feeds"`
 		DurationMS     int64    `json:"duration_ms"`
-	}{Articles: s.Articles, SourcesOK: s.SourcesOK, NotModified: s.NotModified, Items: s.Items,
+	}{Articles: s.Articles, SourcesOK: s.SourcesOK, NotModified: s.NotModified, NotDue: s.Skipped, Items: s.Items,
 		FilesWritten: s.Written, FilesUnchanged: s.Unchanged, ChangedFeeds: s.Changed,
 		DurationMS: s.Duration.Milliseconds(), SourcesFailed: []failed{}, Sources: []source{}}
 	if out.ChangedFeeds == nil {
