@@ -334,3 +334,17 @@ func TestGenerateOutputModes(t *testing.T) {
 		t.Errorf("json mode: %v %d %+v\n%s", err, code, sum, stdout)
 	}
 }
+
+// TestShippedConfig guards the default a newcomer runs first.
+func TestShippedConfig(t *testing.T) {
+	stdout, stderr, code := braid(t, "check", "-c", "../../config.yaml")
+	if code != 0 || !strings.Contains(stdout, "3 articles are valid") {
+		t.Fatalf("check of the shipped config: %d\n%s%s", code, stdout, stderr)
+	}
+	data, _ := os.ReadFile("../../config.yaml")
+	for _, want := range []string{"title: Example News", "examples/wire.xml", "examples/markets.atom", "examples/tech.json"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("shipped config.yaml lacks %q", want)
+		}
+	}
+}
