@@ -10,6 +10,8 @@
 # then measures, in this order and against the same server:
 #   cycle 1   `braid generate` with an empty state (every feed is new)
 #   cycle 2   `braid generate` again, nothing changed (all conditional, 304)
+#   fetch 1/2 the same two cycles with only the fetch step (bench/fetchonly:
+#             sources.FetchAll, no relatedness scoring, no rendering)
 #   naive     a sequential loop of gofeed.NewParser().ParseURL (bench/naive)
 # and prints one Markdown table row per run: wall time, CPU time (user +
 # sys), peak RSS (/usr/bin/time -v), bytes downloaded (counted on the
@@ -45,6 +47,7 @@ trap cleanup EXIT
 go build -o "$work/braid" ./cmd/braid
 go build -o "$work/feedserver" ./bench/feedserver
 go build -o "$work/naive" ./bench/naive
+go build -o "$work/fetchonly" ./bench/fetchonly
 
 # measure LABEL CMD... runs CMD under GNU time and sets wall, cpu, rss_mb.
 measure() {
@@ -91,10 +94,17 @@ for n in "${sizes[@]}"; do
     w[$run]=$wall c[$run]=$cpu b[${run#cycle }]=$bytes
     echo "| $n | braid $run | $wall | $cpu | $rss_mb | $bytes | $requests | $says |"
   done
+  for run in "fetch 1" "fetch 2"; do
+    measure "$work/fetchonly" -config "$site/config.yaml" -state "$site/fetchonly.db"
+    stats
+    w[$run]=$wall c[$run]=$cpu b[${run#fetch }0]=$bytes
+    echo "| $n | fetch only, cycle ${run#fetch } | $wall | $cpu | $rss_mb | $bytes | $requests | $(tail -1 "$work/out.txt") |"
+  done
   measure "$work/naive" "$site/urls.txt"
   stats
   echo "| $n | naive loop | $wall | $cpu | $rss_mb | $bytes | $requests | $(tail -1 "$work/out.txt") |"
   awk -v n="$n" -v nw="$wall" -v w1="${w[cycle 1]}" -v c1="${c[cycle 1]}" -v c2="${c[cycle 2]}" -v b1="${b[1]}" -v b2="${b[2]}" \
-    'BEGIN {printf "| %s | ratios | naive/cycle 1 wall: %.1f× | cycle 2/cycle 1 CPU: %.2f | | cycle 2/cycle 1 bytes: %.1f%% | | |\n", n, nw / w1, c2 / c1, 100 * b2 / b1}'
+    -v fw1="${w[fetch 1]}" -v fc1="${c[fetch 1]}" -v fc2="${c[fetch 2]}" \
+    'BEGIN {printf "| %s | **ratios** | naive ÷ cycle 1: **%.1f×** (fetch only: **%.1f×**) | cycle 2 ÷ cycle 1: **%.2f** (fetch only: **%.2f**) | | cycle 2 ÷ cycle 1: **%.1f%%** | | |\n", n, nw / w1, nw / fw1, c2 / c1, fc2 / fc1, 100 * b2 / b1}'
   kill "$server"; wait "$server" 2>/dev/null || true; server=
 done

@@ -18,6 +18,7 @@ import (
 var (
 	benchN       = flag.Int("bench.sources", 100, "sources in BenchmarkFetchAll")
 	benchLatency = flag.Duration("bench.latency", 50*time.Millisecond, "latency added to every answer in BenchmarkFetchAll")
+	benchConc    = flag.Int("bench.concurrency", 16, "fetch.concurrency in BenchmarkFetchAll")
 )
 
 // BenchmarkFetchAll measures FetchAll alone (no relatedness, no
@@ -26,7 +27,7 @@ var (
 // naive sequential gofeed loop over the same URLs. bench/fetch.sh
 // measures whole `braid generate` runs; BENCHMARKS.md has both.
 //
-//	go test ./sources -run - -bench FetchAll -bench.sources 500
+//	go test ./sources -run - -bench FetchAll -bench.sources 500 -bench.concurrency 16
 func BenchmarkFetchAll(b *testing.B) {
 	n := *benchN
 	fs := feedgen.NewServer(n, 20, *benchLatency)
@@ -63,7 +64,7 @@ func BenchmarkFetchAll(b *testing.B) {
 		b.ReportMetric(float64(st.Requests[200]+st.Requests[304])/float64(b.N), "requests/op")
 	}
 
-	b.Run(fmt.Sprintf("sources=%d/cycle1", n), func(b *testing.B) {
+	b.Run(fmt.Sprintf("sources=%d/concurrency=%d/cycle1", n, *benchConc), func(b *testing.B) {
 		st := open(b)
 		fs.Stats(true)
 		var res []Result
@@ -73,22 +74,22 @@ func BenchmarkFetchAll(b *testing.B) {
 				b.Fatal(err)
 			}
 			var err error
-			if res, err = New(Options{}, st).FetchAll(ctx, specs); err != nil {
+			if res, err = New(Options{Concurrency: *benchConc}, st).FetchAll(ctx, specs); err != nil {
 				b.Fatal(err)
 			}
 		}
 		report(b, res, StatusOK)
 	})
-	b.Run(fmt.Sprintf("sources=%d/cycle2-unchanged", n), func(b *testing.B) {
+	b.Run(fmt.Sprintf("sources=%d/concurrency=%d/cycle2-unchanged", n, *benchConc), func(b *testing.B) {
 		st := open(b)
-		if _, err := New(Options{}, st).FetchAll(ctx, specs); err != nil {
+		if _, err := New(Options{Concurrency: *benchConc}, st).FetchAll(ctx, specs); err != nil {
 			b.Fatal(err)
 		}
 		fs.Stats(true)
 		var res []Result
 		for b.Loop() {
 			var err error
-			if res, err = New(Options{}, st).FetchAll(ctx, specs); err != nil {
+			if res, err = New(Options{Concurrency: *benchConc}, st).FetchAll(ctx, specs); err != nil {
 				b.Fatal(err)
 			}
 		}

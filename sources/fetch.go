@@ -59,6 +59,10 @@ type Options struct {
 	// TagAuthority is the host used in tag: ids of items that have no
 	// URL of their own (the site's host).
 	TagAuthority string
+	// SlowAfter is how long a source counts against Concurrency: one
+	// still running after that (a dead or hanging host) gives its global
+	// slot to the next source, keeping its host slot. Default 2s.
+	SlowAfter time.Duration
 	// Client replaces the HTTP client (its redirect policy is replaced:
 	// fetch follows redirects itself).
 	Client *http.Client
@@ -137,6 +141,9 @@ func New(opt Options, store *state.Store) *Fetcher {
 	if opt.RetryBase <= 0 {
 		opt.RetryBase = time.Second
 	}
+	if opt.SlowAfter <= 0 {
+		opt.SlowAfter = 2 * time.Second
+	}
 	if opt.BackoffBase <= 0 {
 		opt.BackoffBase = 15 * time.Minute
 	}
@@ -159,8 +166,9 @@ func New(opt Options, store *state.Store) *Fetcher {
 	return f
 }
 
-// FetchAll fetches every source, at most Concurrency at once and PerHost
-// per host, and returns results in the order of specs. Sources not in
+// FetchAll fetches every source, at most Concurrency at once (sources
+// slower than SlowAfter stop counting) and PerHost per host, and returns
+// results in the order of specs. Sources not in
 // specs are dropped from the state. The error is for state failures only;
 // a failed source is a Result with Err set and its last good items.
 func (f *Fetcher) FetchAll(ctx context.Context, specs []Spec) ([]Result, error) {
@@ -255,13 +263,15 @@ func (f *Fetcher) fetchOne(ctx context.Context, s Spec, lim *limiter, mu *sync.M
 	if st.MovedTo != "" {
 		target = st.MovedTo
 	}
-	release, err := lim.acquire(ctx, hostKey(target))
+	sl, err := lim.acquire(ctx, hostKey(target))
 	if err != nil {
 		res.Status, res.Class, res.Err = StatusFailed, ClassCancelled, fmt.Errorf("sources: %s: %w", s.Name, err)
 		keep()
 		return res, nil
 	}
-	defer release()
+	defer sl.release()
+	slow := time.AfterFunc(f.opt.SlowAfter, sl.demote)
+	defer slow.Stop()
 	// The deadline starts now, with the first request, not while the
 	// source waited for a slot behind others.
 	fctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)

@@ -801,3 +801,38 @@ func TestSpecsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadHostsDoNotStallTheCycle: more hanging sources than global
+// slots. They hang until the healthy source has been asked; once they
+// have been slow for SlowAfter they give their global slot up, so the
+// healthy source is reached within their deadline and everyone answers.
+// Were slow sources to keep their slots, the healthy one would wait
+// until they all timed out.
+func TestDeadHostsDoNotStallTheCycle(t *testing.T) {
+	goodAsked := make(chan struct{})
+	var once sync.Once
+	e := newEnv(t, func(o *Options) { o.Concurrency, o.SlowAfter, o.Timeout = 2, 20*time.Millisecond, 5*time.Second })
+	var specs []Spec
+	for i := range 10 {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-goodAsked:
+				feedOK(goodFeed)(w, r)
+			case <-r.Context().Done():
+			}
+		}))
+		t.Cleanup(srv.Close)
+		specs = append(specs, Spec{Name: fmt.Sprint("dead", i), URL: srv.URL})
+	}
+	good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(goodAsked) })
+		feedOK(goodFeed)(w, r)
+	}))
+	t.Cleanup(good.Close)
+	specs = append(specs, Spec{Name: "good", URL: good.URL})
+	for _, r := range e.cycle(specs...) {
+		if r.Status != StatusOK {
+			t.Errorf("%s: %s %v", r.Name, r.Status, r.Err)
+		}
+	}
+}

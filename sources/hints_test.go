@@ -73,18 +73,3 @@ func TestFreshness(t *testing.T) {
 		}
 	}
 }
-
-func TestHostKey(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://Feeds.Example.com/a":     "feeds.example.com",
-		"https://feeds.example.com:443/a": "feeds.example.com",
-		"http://feeds.example.com:80/a":   "feeds.example.com",
-		"http://127.0.0.1:8080/feed":      "127.0.0.1:8080",
-		"http://[::1]:8080/feed":          "::1:8080",
-		"/srv/feeds/wire.xml":             "",
-	} {
-		if got := hostKey(in); got != want {
-			t.Errorf("hostKey(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -35,32 +35,62 @@ func (l *limiter) host(h string) chan struct{} {
 	return c
 }
 
-// acquire waits for a slot for host ("" for local files: no host limit)
-// and returns the function that gives it back.
-func (l *limiter) acquire(ctx context.Context, host string) (release func(), err error) {
-	var hc chan struct{}
+// slot is one source's permission to fetch.
+type slot struct {
+	l      *limiter
+	host   chan struct{}
+	mu     sync.Mutex
+	global bool // still holds a global slot
+}
+
+// acquire waits for a slot for host ("" for local files: no host limit).
+func (l *limiter) acquire(ctx context.Context, host string) (*slot, error) {
+	s := &slot{l: l}
 	if host != "" {
-		hc = l.host(host)
+		s.host = l.host(host)
 		select {
-		case hc <- struct{}{}:
+		case s.host <- struct{}{}:
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
 	select {
 	case l.global <- struct{}{}:
+		s.global = true
 	case <-ctx.Done():
-		if hc != nil {
-			<-hc
+		if s.host != nil {
+			<-s.host
 		}
 		return nil, ctx.Err()
 	}
-	return func() {
-		<-l.global
-		if hc != nil {
-			<-hc
-		}
-	}, nil
+	return s, nil
+}
+
+// demote gives the global slot back early, keeping the host slot. A
+// source still waiting for its answer after a while (a dead host, a
+// server that hangs or drips) costs only a socket, and holding a global
+// slot for its whole deadline would make the cycle grow with the number
+// of bad sources: twenty dead hosts would stall sixteen slots for twenty
+// seconds each. Its host stays limited as before.
+func (s *slot) demote() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.global {
+		<-s.l.global
+		s.global = false
+	}
+}
+
+// release gives back whatever the slot still holds; calling it again
+// does nothing.
+func (s *slot) release() {
+	s.demote()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.host != nil {
+		<-s.host
+		s.host = nil
+	}
 }
 
 // hostKey is what per_host counts: host and port, lower case. A port
