@@ -157,12 +157,31 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		}
 		pool = append(pool, r.Items...)
 	}
-	cands := newCandidates(cfg, pool)
-	sum.Items = len(cands.items)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cycle: %w", err)
 	}
+	stored := map[string]state.Source{}
+	if all, err := opt.Store.Sources(ctx); err == nil {
+		for _, s := range all {
+			stored[s.Name] = s
+		}
+	}
+	health := sourceHealth(cfg, results, stored)
 
+	// Nothing that goes into the output changed since the last cycle that
+	// published, and the output is all there: skip scoring and rendering,
+	// which are most of an unchanged cycle's cost.
+	fp := fingerprint(opt.Version, cfg, local, pool, health, now)
+	if last, _ := opt.Store.Meta(ctx, metaFingerprint); last == fp && outputsExist(cfg, local) {
+		sum.Items = len(pool) - countDuplicates(pool)
+		sum.Unchanged = expectedFiles(cfg, local)
+		progress(Progress{Phase: PhaseWrite, SourcesDone: len(results), Failed: len(sum.Failed)})
+		sum.Duration = opt.Now().Sub(start)
+		return sum, pingHub(ctx, cfg, opt, sum)
+	}
+
+	cands := newCandidates(cfg, pool)
+	sum.Items = len(cands.items)
 	progress(Progress{Phase: PhaseScore, SourcesDone: len(results), Failed: len(sum.Failed)})
 	feeds := buildFeeds(cfg, local, cands, now)
 	progress(Progress{Phase: PhaseWrite, SourcesDone: len(results), Failed: len(sum.Failed)})
@@ -171,31 +190,36 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 	}
 	_ = pub.CleanTemp()
-	stored := map[string]state.Source{}
-	if all, err := opt.Store.Sources(ctx); err == nil {
-		for _, s := range all {
-			stored[s.Name] = s
-		}
-	}
-	if err := write(ctx, cfg, pub, feeds, local, sourceHealth(cfg, results, stored)); err != nil {
+	if err := write(ctx, cfg, pub, feeds, local, health); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	if err := opt.Store.SetMeta(ctx, metaFingerprint, fp); err != nil {
+		return nil, err
 	}
 	sum.Written, sum.Unchanged = pub.Written, pub.Unchanged
 	sum.Changed = changedFeeds(cfg, pub.Changed)
-	if cfg.WebSub.Hub != "" {
-		q := opt.WebSub
-		if q == nil {
-			q = websub.NewQueue()
-		}
-		q.Add(sum.Changed...)
-		client := opt.HTTPClient
-		if client == nil {
-			client = &http.Client{Timeout: 15 * time.Second}
-		}
-		sum.PingErr = q.Flush(ctx, client, cfg.WebSub.Hub, userAgent(cfg, opt.Version))
-	}
 	sum.Duration = opt.Now().Sub(start)
-	return sum, nil
+	return sum, pingHub(ctx, cfg, opt, sum)
+}
+
+// pingHub tells the WebSub hub about the feeds that changed, and retries
+// the pings that failed before. A failed ping is reported in the summary,
+// not as an error: the feeds were published.
+func pingHub(ctx context.Context, cfg *config.Config, opt Options, sum *Summary) error {
+	if cfg.WebSub.Hub == "" {
+		return nil
+	}
+	q := opt.WebSub
+	if q == nil {
+		q = websub.NewQueue()
+	}
+	q.Add(sum.Changed...)
+	client := opt.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 15 * time.Second}
+	}
+	sum.PingErr = q.Flush(ctx, client, cfg.WebSub.Hub, userAgent(cfg, opt.Version))
+	return nil
 }
 
 func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Result, error) {

@@ -79,6 +79,12 @@ var schema = []string{
 	// so a 304, which carries no body, still knows the feed's <ttl>.
 	`ALTER TABLE sources ADD COLUMN hint_next INTEGER NOT NULL DEFAULT 0;
 	ALTER TABLE sources ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0;`,
+	// 3: small values the cycle keeps, such as the fingerprint of the
+	// inputs it last published.
+	`CREATE TABLE meta (
+		key   TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	);`,
 }
 
 // Open opens (creating if needed) the state file at path and brings its
@@ -178,4 +184,27 @@ func fromUnix(v int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(v, 0).UTC()
+}
+
+// Meta returns a value the cycle stored under key, or "" when none.
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("state: meta %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetMeta stores value under key.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	if _, err := s.db.ExecContext(ctx,
+		`INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+		key, value); err != nil {
+		return fmt.Errorf("state: meta %s: %w", key, err)
+	}
+	return nil
 }

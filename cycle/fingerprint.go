@@ -1,0 +1,93 @@
+package cycle
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/feed/render"
+)
+
+const metaFingerprint = "inputs_fingerprint"
+
+// fingerprint hashes everything the published files are made from: the
+// braid version, the config, the articles with their neighbours, every
+// candidate item's identity and times (an edited item gets a new Updated),
+// the source health shown on the index page, and, when max_age applies,
+// the hour (items age out of the window).
+func fingerprint(version string, cfg *config.Config, local []articleFeed, pool []feed.Item, health []render.IndexSource, now time.Time) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	fmt.Fprintf(h, "%s\x00", version)
+	c := *cfg
+	enc.Encode(&c)
+	for _, af := range local {
+		enc.Encode(af.art)
+		enc.Encode([]*feed.Item{&af.item, af.prev, af.next})
+	}
+	for i := range pool {
+		it := &pool[i]
+		origin := feed.Origin{}
+		if it.Origin != nil {
+			origin = *it.Origin
+		}
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\x00%d\x00%d\x00%s\x00%s\x00%s\x00%d\n", it.ID, it.Link, it.Title,
+			it.Published.Unix(), it.Updated.Unix(), it.FirstSeen.Unix(), origin.Name, origin.Title, origin.Link, origin.Updated.Unix())
+	}
+	enc.Encode(health)
+	if cfg.Related.MaxAge > 0 {
+		fmt.Fprintf(h, "%d", now.Truncate(time.Hour).Unix())
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// expectedPaths lists every file a cycle publishes.
+func expectedPaths(cfg *config.Config, local []articleFeed) []string {
+	var paths []string
+	dirs := []string{""}
+	for _, af := range local {
+		dirs = append(dirs, af.art.Slug)
+	}
+	for _, d := range dirs {
+		for _, fm := range formats {
+			if cfg.HasFormat(fm.name) {
+				paths = append(paths, filepath.Join(cfg.Out, d, fm.file))
+			}
+		}
+	}
+	return append(paths, filepath.Join(cfg.Out, "index.html"), filepath.Join(cfg.Out, "feeds.opml"))
+}
+
+func expectedFiles(cfg *config.Config, local []articleFeed) int {
+	return len(expectedPaths(cfg, local))
+}
+
+// outputsExist reports whether every published file is still there: a
+// deleted feed must be written again even though no input changed.
+func outputsExist(cfg *config.Config, local []articleFeed) bool {
+	for _, p := range expectedPaths(cfg, local) {
+		if _, err := os.Stat(p); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// countDuplicates is how many items dedupe would drop, for the summary of
+// a cycle that skipped building.
+func countDuplicates(pool []feed.Item) int {
+	seen := feed.KeySet{}
+	n := 0
+	for i := range pool {
+		if !seen.Claim(&pool[i]) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,67 @@
+package cycle
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/state"
+)
+
+// TestUnchangedCycleSkipsBuilding: a cycle whose inputs did not change
+// neither scores nor renders, but one whose output was deleted, or whose
+// articles changed, builds again.
+func TestUnchangedCycleSkipsBuilding(t *testing.T) {
+	dir := t.TempDir()
+	os.CopyFS(filepath.Join(dir, "content"), os.DirFS("../content"))
+	os.CopyFS(filepath.Join(dir, "examples"), os.DirFS("../examples"))
+	cfgPath := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfgPath, []byte("site:\n  title: T\n  url: https://news.example.com\nrelated:\n  max_age: 0s\nsources:\n  - {name: Wire, url: examples/wire.xml}\n"), 0o644)
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := state.Open(ctx, cfg.State)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	run := func() (*Summary, []string) {
+		t.Helper()
+		var phases []string
+		sum, err := Run(ctx, cfg, Options{Store: st, Progress: func(p Progress) { phases = append(phases, p.Phase) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum, phases
+	}
+	scored := func(phases []string) bool {
+		for _, p := range phases {
+			if p == PhaseScore {
+				return true
+			}
+		}
+		return false
+	}
+	first, phases := run()
+	if first.Written != 14 || !scored(phases) {
+		t.Fatalf("first cycle: %d written, phases %v", first.Written, phases)
+	}
+	second, phases := run()
+	if scored(phases) || second.Written != 0 || second.Unchanged != 14 || second.Items != first.Items {
+		t.Errorf("unchanged cycle built: %+v, phases %v", second, phases)
+	}
+	os.Remove(filepath.Join(cfg.Out, "atlas-bank-tavora-aid", "rss.xml"))
+	third, phases := run()
+	if !scored(phases) || third.Written != 1 {
+		t.Errorf("deleted feed not rewritten: %d written, phases %v", third.Written, phases)
+	}
+	os.WriteFile(filepath.Join(cfg.Content, "new.md"), []byte("---\ntitle: New Story\ndate: 2026-11-01\n---\nText.\n"), 0o644)
+	fourth, phases := run()
+	if !scored(phases) || fourth.Written == 0 {
+		t.Errorf("new article not built: %d written, phases %v", fourth.Written, phases)
+	}
+}
