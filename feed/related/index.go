@@ -55,6 +55,8 @@ type termInfo struct {
 	// ("bank" in "food bank") is a common word even where an article
 	// capitalizes it inside a name ("Orison Bank").
 	seen, lower int
+	id          int32 // order of first appearance, for deterministic sums
+	df          int
 	idf         float64
 	surface     string
 	postings    []posting // by ascending doc
@@ -66,12 +68,22 @@ type posting struct {
 }
 
 // NewIndex indexes items (title, categories, summary and content).
+//
+// Memory matters here (20,000 items is a normal pool): each item's terms
+// are counted in one reused map and kept as a flat list of (term, tf)
+// pairs, and posting lists are allocated once at their final size.
 func NewIndex(items []feed.Item) *Index {
 	ix := &Index{n: len(items), terms: map[string]*termInfo{}, norms: make([]float64, len(items)), tokenize: newTokenizer()}
-	tfs := make([]map[string]float64, len(items))
+	type entry struct {
+		ti *termInfo
+		tf float64
+	}
+	flat := make([]entry, 0, len(items)*24)
+	starts := make([]int, len(items)+1)
+	tf := map[*termInfo]float64{}
 	for i := range items {
 		it := &items[i]
-		tf := map[string]float64{}
+		clear(tf)
 		ix.add(tf, it.Title, itemTitleWeight)
 		ix.add(tf, strings.Join(it.Categories, ". "), itemCategoryWeight)
 		body := StripHTML(it.ContentHTML)
@@ -79,35 +91,34 @@ func NewIndex(items []feed.Item) *Index {
 			body = sum + "\n" + body
 		}
 		ix.add(tf, body, itemBodyWeight)
-		tfs[i] = tf
-		for k := range tf {
-			ix.terms[k].postings = append(ix.terms[k].postings, posting{doc: int32(i)}) // df count; weights below
+		starts[i] = len(flat)
+		for ti, v := range tf {
+			flat = append(flat, entry{ti, v})
+			ti.df++
 		}
+		// Term order by first appearance in the pool: float sums in map
+		// order would differ in the last bit between runs, and so could
+		// the order of near-equal scores.
+		doc := flat[starts[i]:]
+		sort.Slice(doc, func(a, b int) bool { return doc[a].ti.id < doc[b].ti.id })
 	}
+	starts[len(items)] = len(flat)
 	ix.scratch.New = func() any {
 		return &scratch{dot: make([]float64, ix.n), info: make([]uint8, ix.n), anchor: make([]uint8, ix.n)}
 	}
 	for k, ti := range ix.terms {
-		ti.idf = idf(ix.n, len(ti.postings))
+		ti.idf = idf(ix.n, ti.df)
 		if strings.HasPrefix(k, "name:") {
 			ti.idf *= nameBoost
 		}
-		ti.postings = ti.postings[:0]
+		ti.postings = make([]posting, 0, ti.df)
 	}
-	for i, tf := range tfs {
-		// Sorted keys: float sums in map order would differ in the last
-		// bit between runs, and so could the order of near-equal scores.
-		keys := make([]string, 0, len(tf))
-		for k := range tf {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+	for i := range items {
 		var sum float64
-		for _, k := range keys {
-			ti := ix.terms[k]
-			w := (1 + math.Log(tf[k])) * ti.idf
+		for _, e := range flat[starts[i]:starts[i+1]] {
+			w := (1 + math.Log(e.tf)) * e.ti.idf
 			sum += w * w
-			ti.postings = append(ti.postings, posting{doc: int32(i), w: w})
+			e.ti.postings = append(e.ti.postings, posting{doc: int32(i), w: w})
 		}
 		ix.norms[i] = math.Sqrt(sum)
 	}
@@ -120,14 +131,14 @@ func idf(n, df int) float64 {
 	return math.Log((float64(n) + 1) / (float64(df) + 0.5))
 }
 
-func (ix *Index) add(tf map[string]float64, text string, w float64) {
+func (ix *Index) add(tf map[*termInfo]float64, text string, w float64) {
 	for _, t := range ix.tokenize(text) {
-		tf[t.key] += w
 		ti := ix.terms[t.key]
 		if ti == nil {
-			ti = &termInfo{surface: t.surface}
+			ti = &termInfo{surface: t.surface, id: int32(len(ix.terms))}
 			ix.terms[t.key] = ti
 		}
+		tf[ti] += w
 		ti.seen++
 		if t.lower {
 			ti.lower++

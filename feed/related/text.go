@@ -79,6 +79,23 @@ func stem(w string) string {
 	return english.Stem(w, false)
 }
 
+// foldWord lower-cases a word, drops its apostrophes and folds accents.
+// Most words are plain ASCII letters, and for them the Unicode
+// normalization (which allocates) is skipped.
+func foldWord(raw string) string {
+	ascii := true
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c >= 0x80 || c == '\'' {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(raw)
+	}
+	return strings.ToLower(fold(strings.ReplaceAll(strings.ReplaceAll(raw, "'", ""), "’", "")))
+}
+
 // word is a raw word with what tokenizing needs to know about it.
 type word struct {
 	raw       string
@@ -107,7 +124,7 @@ func splitWords(text string) []word {
 		r0 := []rune(raw)[0]
 		out = append(out, word{
 			raw:       raw,
-			folded:    strings.ToLower(fold(strings.ReplaceAll(strings.ReplaceAll(raw, "'", ""), "’", ""))),
+			folded:    foldWord(raw),
 			capital:   unicode.IsUpper(r0),
 			sentStart: sentStart,
 		})
