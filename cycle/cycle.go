@@ -230,7 +230,7 @@ func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Resu
 	}
 	specs := make([]sources.Spec, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		specs[i] = sources.Spec{Name: s.Name, URL: s.URL}
+		specs[i] = sources.Spec{Name: s.Name, URL: s.URL, Every: time.Duration(s.Every)}
 	}
 	return sources.New(fo, opt.Store).FetchAll(ctx, specs)
 }

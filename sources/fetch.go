@@ -24,6 +24,9 @@ import (
 type Spec struct {
 	Name string
 	URL  string // http(s) URL or local file path
+	// Every fetches the source at most this often (config sources[].every);
+	// zero fetches it every cycle. Server hints and backoff still apply.
+	Every time.Duration
 }
 
 // Options bound and identify fetching. Zero values mean the defaults
@@ -253,7 +256,11 @@ func (f *Fetcher) fetchOne(ctx context.Context, s Spec, lim *limiter, mu *sync.M
 		keep()
 		return res, nil
 	}
-	if next := f.nextAllowed(&st); now.Before(next) {
+	next := f.nextAllowed(&st)
+	if s.Every > 0 && !st.LastAttempt.IsZero() && st.LastAttempt.Add(s.Every).After(next) {
+		next = st.LastAttempt.Add(s.Every)
+	}
+	if now.Before(next) {
 		res.Status, res.Class, res.NextFetch = StatusSkipped, st.ErrorClass, next
 		keep()
 		return res, nil

@@ -1,0 +1,50 @@
+package sources
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/braid-feeds/braid/state"
+)
+
+// TestEveryLimitsFetches: a source with every: 1h is fetched once in the
+// hour, contributes its stored items in between, and is fetched again
+// after the hour.
+func TestEveryLimitsFetches(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link><description>d</description>
+<item><title>One</title><link>https://t.example/1</link><guid>https://t.example/1</guid></item></channel></rss>`))
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	st, err := state.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	f := New(Options{UserAgent: "test", Now: func() time.Time { return now }}, st)
+	spec := []Spec{{Name: "hourly", URL: srv.URL + "/feed", Every: time.Hour}}
+	for i, step := range []struct {
+		advance time.Duration
+		status  string
+		hits    int64
+	}{{0, StatusOK, 1}, {10 * time.Minute, StatusSkipped, 1}, {40 * time.Minute, StatusSkipped, 1}, {15 * time.Minute, StatusOK, 2}} {
+		now = now.Add(step.advance)
+		res, err := f.FetchAll(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].Status != step.status || hits.Load() != step.hits || len(res[0].Items) != 1 {
+			t.Errorf("step %d: status %s, %d requests, %d items; want %s, %d, 1", i, res[0].Status, hits.Load(), len(res[0].Items), step.status, step.hits)
+		}
+	}
+}
