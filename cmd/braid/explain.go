@@ -11,10 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/config"
 	"github.com/braid-feeds/braid/cycle"
 	"github.com/braid-feeds/braid/feed"
-	"github.com/braid-feeds/braid/state"
 )
 
 func newExplain() *cobra.Command {
@@ -34,11 +32,7 @@ duplicate. It fetches nothing: run "braid generate" first.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			cfg, err := config.Load(cfgPath)
-			if err != nil {
-				return err
-			}
-			st, err := state.Open(ctx, cfg.State)
+			cfg, st, err := openSite(ctx, cfgPath)
 			if err != nil {
 				return err
 			}

@@ -7,9 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/config"
 	"github.com/braid-feeds/braid/cycle"
-	"github.com/braid-feeds/braid/state"
 )
 
 func newGenerate(lf *logFlags) *cobra.Command {
@@ -34,11 +32,7 @@ and 1 when the config or an article is invalid or the output cannot be written.`
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			cfg, err := config.Load(cfgPath)
-			if err != nil {
-				return err
-			}
-			st, err := state.Open(ctx, cfg.State)
+			cfg, st, err := openSite(ctx, cfgPath)
 			if err != nil {
 				return err
 			}

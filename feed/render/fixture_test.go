@@ -175,7 +175,7 @@ func indexFixture() IndexData {
 
 func opmlFixture() []OPMLEntry {
 	return []OPMLEntry{
-		{Title: "Braid & the art of feeds", HTMLURL: "https://braid.example/articles/art-of-feeds/", XMLURL: "https://braid.example/feeds/art-of-feeds/rss.xml", Type: "rss"},
+		{Title: "Braid & the art of feeds", HTMLURL: "https://braid.example/articles/art-of-feeds/", XMLURL: "https://braid.example/feeds/art-of-feeds/rss.xml"},
 		{Title: "Как устроены ленты", HTMLURL: "https://braid.example/articles/lenty/", XMLURL: "https://braid.example/feeds/lenty/rss.xml"},
 	}
 }

@@ -46,7 +46,7 @@ func FuzzRender(f *testing.F) {
 		if !json.Valid(out) {
 			t.Fatalf("invalid JSON:\n%s", out)
 		}
-		out, err = OPML(title, []OPMLEntry{{Title: title, HTMLURL: other, XMLURL: other + "x", Type: other}})
+		out, err = OPML(title, []OPMLEntry{{Title: title, HTMLURL: other, XMLURL: other + "x"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,22 @@
+package main
+
+import (
+	"context"
+
+	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/state"
+)
+
+// openSite loads the config and opens its state file: what every command
+// that works on a site's state needs first. The caller closes the store.
+func openSite(ctx context.Context, cfgPath string) (*config.Config, *state.Store, error) {
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := state.Open(ctx, cfg.State)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, st, nil
+}
