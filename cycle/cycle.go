@@ -138,7 +138,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return nil, err
 	}
 	var pool []feed.Item
-	for _, r := range results {
+	for i, r := range results {
 		switch r.Status {
 		case sources.StatusOK:
 			sum.SourcesOK++
@@ -156,6 +156,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 			sum.Moved = append(sum.Moved, Moved{Name: r.Name, To: r.MovedTo})
 		}
 		pool = append(pool, r.Items...)
+		results[i].Items = nil // the pool holds them now; keep one copy alive
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cycle: %w", err)
@@ -181,6 +182,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 	}
 
 	cands := newCandidates(cfg, pool)
+	pool = nil // deduplicated into cands
 	sum.Items = len(cands.items)
 	progress(Progress{Phase: PhaseScore, SourcesDone: len(results), Failed: len(sum.Failed)})
 	feeds := buildFeeds(cfg, local, cands, now)
