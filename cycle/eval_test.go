@@ -148,6 +148,7 @@ func filler(n int) []feed.Item {
 }
 
 type evalRow struct {
+	ids                       []string // selected item ids, in rank order
 	slug, set                 string
 	selected, relevant, hits2 int
 	precision, recall, ndcg   float64
@@ -171,6 +172,7 @@ func evaluate(c *evalCorpus, pool []feed.Item, rc config.Related) []evalRow {
 		good := 0
 		var gains []float64
 		for _, it := range sel {
+			row.ids = append(row.ids, evalID(&it))
 			grade := g[evalID(&it)]
 			if grade > 0 {
 				good++
@@ -253,5 +255,24 @@ func TestRelatednessOnLabeledCorpus(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFillerDoesNotMoveTheCutoff: 500 unrelated items added to the pool
+// change the IDF of every term, but must not change which items are
+// selected for any article.
+func TestFillerDoesNotMoveTheCutoff(t *testing.T) {
+	c := loadEval(t)
+	rc := config.Default().Related
+	rc.MaxAge, rc.MaxItems = 0, 1000
+	before := evaluate(c, c.pool, rc)
+	after := evaluate(c, append(append([]feed.Item(nil), c.pool...), filler(500)...), rc)
+	for i := range before {
+		a, b := append([]string(nil), before[i].ids...), append([]string(nil), after[i].ids...)
+		sort.Strings(a)
+		sort.Strings(b)
+		if strings.Join(a, " ") != strings.Join(b, " ") {
+			t.Errorf("%s: selection changed with filler:\n without %v\n with    %v", before[i].slug, a, b)
+		}
 	}
 }
