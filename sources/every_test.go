@@ -48,3 +48,33 @@ func TestEveryLimitsFetches(t *testing.T) {
 		}
 	}
 }
+
+// TestIDsSurviveALostStateFile: items whose GUID is not a URL get tag:
+// ids dated by their own publication day, so a fresh state file on a
+// later day gives the same ids and readers see nothing twice.
+func TestIDsSurviveALostStateFile(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link><description>d</description>
+<item><title>One</title><link>https://t.example/1</link><guid isPermaLink="false">item-1</guid><pubDate>Mon, 23 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>`))
+	}))
+	defer srv.Close()
+	ids := func(now time.Time) string {
+		st, err := state.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		f := New(Options{UserAgent: "test", TagAuthority: "news.example.com", Now: func() time.Time { return now }}, st)
+		res, err := f.FetchAll(context.Background(), []Spec{{Name: "T", URL: srv.URL}})
+		if err != nil || len(res[0].Items) != 1 {
+			t.Fatal(err, res)
+		}
+		return res[0].Items[0].ID
+	}
+	a := ids(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	b := ids(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	if a != b || a != "tag:news.example.com,2026-11-23:braid/t/"+a[len(a)-20:] {
+		t.Errorf("ids %q and %q", a, b)
+	}
+}

@@ -82,7 +82,14 @@ func stableID(authority, source string, it *feed.Item, firstSeen time.Time) stri
 	if basis == "" {
 		basis = feed.NormalizeTitle(it.Title)
 	}
+	// The tag's date is the item's own publication day when it has one,
+	// so the id comes out the same even if the state file is lost; the
+	// day braid first saw it otherwise.
+	day := firstSeen
+	if !it.Published.IsZero() && !it.Published.After(firstSeen) {
+		day = it.Published
+	}
 	sum := sha256.Sum256([]byte(source + "\x00" + basis))
-	return fmt.Sprintf("tag:%s,%s:braid/%s/%s", authority, firstSeen.Format("2006-01-02"),
+	return fmt.Sprintf("tag:%s,%s:braid/%s/%s", authority, day.UTC().Format("2006-01-02"),
 		feed.Slug(source), hex.EncodeToString(sum[:10]))
 }
