@@ -30,9 +30,6 @@ type Options struct {
 	Store   *state.Store
 	Logger  *slog.Logger
 	Now     func() time.Time
-	// Fetch overrides the fetcher options derived from the config (tests
-	// use it for a client with short timeouts).
-	Fetch func(*sources.Options)
 	// WebSub queues publish pings; the daemon keeps one across cycles so
 	// failed pings are retried. Nil: a fresh queue for this cycle.
 	WebSub *websub.Queue
@@ -227,9 +224,6 @@ func pingHub(ctx context.Context, cfg *config.Config, opt Options, sum *Summary)
 func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Result, error) {
 	fo := FetchOptions(cfg, opt.Version)
 	fo.Now = opt.Now
-	if opt.Fetch != nil {
-		opt.Fetch(&fo)
-	}
 	specs := make([]sources.Spec, len(cfg.Sources))
 	for i, s := range cfg.Sources {
 		specs[i] = sources.Spec{Name: s.Name, URL: s.URL, Every: time.Duration(s.Every)}

@@ -85,6 +85,7 @@ func (c *candidates) sourceVerdict(it *feed.Item) (weight float64, reason string
 type Decision struct {
 	Item     feed.Item
 	Score    float64
+	Cosine   float64 // similarity before evidence rules and source weight
 	Terms    []related.Contribution
 	Selected bool
 	Reason   string // why it was rejected; empty when selected
@@ -126,7 +127,7 @@ func decide(c *candidates, af *articleFeed, rc config.Related, now time.Time, al
 		weight, ruled := c.sourceVerdict(&it)
 		score := math.Min(1, m.Score*weight)
 		it.Score, it.Role = score, feed.RoleRelated
-		d := Decision{Item: it, Score: score, Terms: m.Terms}
+		d := Decision{Item: it, Score: score, Cosine: m.Raw, Terms: m.Terms}
 		switch {
 		case ruled != "":
 			d.Reason = ruled

@@ -59,6 +59,7 @@ type explainTerm struct {
 
 type explainItem struct {
 	Score    float64       `json:"score"`
+	Cosine   float64       `json:"cosine"`
 	Selected bool          `json:"selected"`
 	Reason   string        `json:"reason,omitempty"`
 	Title    string        `json:"title"`
@@ -82,7 +83,7 @@ func writeExplainJSON(w io.Writer, ex *cycle.Explanation) error {
 		Duplicates []explainDup  `json:"duplicates"`
 	}{Slug: ex.Slug, Title: ex.Title, Candidates: []explainItem{}, Duplicates: []explainDup{}}
 	for _, d := range ex.Decisions {
-		ei := explainItem{Score: round(d.Score), Selected: d.Selected, Reason: d.Reason, Title: d.Item.Title,
+		ei := explainItem{Score: round(d.Score), Cosine: round(d.Cosine), Selected: d.Selected, Reason: d.Reason, Title: d.Item.Title,
 			Link: d.Item.Link, Source: origin(d.Item.Origin), Terms: []explainTerm{}}
 		for _, t := range d.Terms {
 			ei.Terms = append(ei.Terms, explainTerm{t.Term, round(t.Value)})
