@@ -272,3 +272,49 @@ func TestRunRefusesPathEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestRunSurvivesAPanicInACycle runs the daemon as a real process whose
+// every other cycle panics (testdata/panicky: the daemon package with a
+// fault injected, so the shipped binary has no such hook).
+func TestRunSurvivesAPanicInACycle(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "panicky")
+	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/panicky").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cfg, _ := liveSite(t)
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, cfg, addr)
+	logs := &syncBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}()
+	metric := func(name string) bool {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return bytes.Contains(body, []byte(name))
+	}
+	waitFor(t, 15*time.Second, "two panics and a good cycle", func() bool {
+		return metric(`braid_cycles_total{outcome="panic"} 2`) && metric(`braid_cycles_total{outcome="ok"}`)
+	})
+	if !strings.Contains(logs.String(), "injected fault") {
+		t.Error("the panic was not logged")
+	}
+	if resp, _ := get(t, "http://"+addr+"/halden-strata-battery-platform/atom.xml"); resp.StatusCode != 200 {
+		t.Errorf("not serving after panics: %d", resp.StatusCode)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
+	}
+}
