@@ -5,30 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/state"
 )
 
 // TestUnchangedCycleSkipsBuilding: a cycle whose inputs did not change
 // neither scores nor renders, but one whose output was deleted, or whose
 // articles changed, builds again.
 func TestUnchangedCycleSkipsBuilding(t *testing.T) {
-	dir := t.TempDir()
-	os.CopyFS(filepath.Join(dir, "content"), os.DirFS("../content"))
-	os.CopyFS(filepath.Join(dir, "examples"), os.DirFS("../examples"))
-	cfgPath := filepath.Join(dir, "config.yaml")
-	os.WriteFile(cfgPath, []byte("site:\n  title: T\n  url: https://news.example.com\nrelated:\n  max_age: 0s\nsources:\n  - {name: Wire, url: examples/wire.xml}\n"), 0o644)
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, st := testSite(t, "site:\n  title: T\n  url: https://news.example.com\nrelated:\n  max_age: 0s\nsources:\n  - {name: Wire, url: examples/wire.xml}\n", true)
 	ctx := context.Background()
-	st, err := state.Open(ctx, cfg.State)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	run := func() (*Summary, []string) {
 		t.Helper()
 		var phases []string

@@ -12,8 +12,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/state"
 	"github.com/braid-feeds/braid/websub"
 )
 
@@ -52,20 +50,8 @@ func TestWebSubPingsChangedFeedsAndRetries(t *testing.T) {
 	h := &hub{}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	dir := t.TempDir()
-	os.CopyFS(filepath.Join(dir, "content"), os.DirFS("../content"))
-	cfgPath := filepath.Join(dir, "config.yaml")
-	os.WriteFile(cfgPath, []byte("site:\n  title: T\n  url: https://news.example.com\nwebsub:\n  hub: "+srv.URL+"/hub\n"), 0o644)
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, st := testSite(t, "site:\n  title: T\n  url: https://news.example.com\nwebsub:\n  hub: "+srv.URL+"/hub\n", false)
 	ctx := context.Background()
-	st, err := state.Open(ctx, cfg.State)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	q := websub.NewQueue()
 	opt := Options{Store: st, WebSub: q}
 
@@ -101,7 +87,7 @@ func TestWebSubPingsChangedFeedsAndRetries(t *testing.T) {
 	}
 
 	// A change while the hub is down: the ping fails and stays queued…
-	os.WriteFile(filepath.Join(dir, "content", "new.md"), []byte("---\ntitle: Brand New Story\ndate: 2026-11-20\n---\nText.\n"), 0o644)
+	os.WriteFile(filepath.Join(cfg.Content, "new.md"), []byte("---\ntitle: Brand New Story\ndate: 2026-11-20\n---\nText.\n"), 0o644)
 	h.fail.Store(true)
 	sum, err = Run(ctx, cfg, opt)
 	if err != nil {

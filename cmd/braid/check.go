@@ -53,7 +53,7 @@ Exit codes: 0 nothing wrong; 1 problems found, or a source failed;
 			return runCheck(cmd.Context(), cmd.OutOrStdout(), cfgPath, trySources)
 		},
 	}
-	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	configFlag(cmd, &cfgPath)
 	cmd.Flags().BoolVar(&trySources, "sources", false, "also fetch every source once and report how it went")
 	return cmd
 }

@@ -42,7 +42,7 @@ scheduling, cancel fetches and exit 0 within 10 seconds.`,
 			})
 		},
 	}
-	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	configFlag(cmd, &cfgPath)
 	cmd.Flags().StringVar(&listen, "listen", "", "address to serve on (default: the config's listen, 127.0.0.1:8080)")
 	return cmd
 }
@@ -79,7 +79,7 @@ never runs a cycle: use it beside "braid generate" run from cron, or use "braid 
 			return serve.Serve(cmd.Context(), srv, ln, 9*time.Second)
 		},
 	}
-	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	configFlag(cmd, &cfgPath)
 	cmd.Flags().StringVar(&listen, "listen", "", "address to serve on (default: the config's listen, 127.0.0.1:8080)")
 	return cmd
 }

@@ -47,7 +47,7 @@ duplicate. It fetches nothing: run "braid generate" first.`,
 			return writeExplainText(cmd.OutOrStdout(), ex)
 		},
 	}
-	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	configFlag(cmd, &cfgPath)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for machines")
 	return cmd
 }

@@ -72,7 +72,7 @@ and 1 when the config or an article is invalid or the output cannot be written.`
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	configFlag(cmd, &cfgPath)
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors and failed sources")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON on stdout")
 	return cmd

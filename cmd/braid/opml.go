@@ -76,7 +76,7 @@ ignored and listed.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	configFlag(cmd, &cfgPath)
 	return cmd
 }
 
@@ -132,7 +132,7 @@ Local feed files are written as absolute file:// URLs.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	configFlag(cmd, &cfgPath)
 	cmd.Flags().StringVarP(&outPath, "output", "o", "", "write to this file instead of stdout")
 	return cmd
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 
+	"github.com/spf13/cobra"
+
 	"github.com/braid-feeds/braid/config"
 	"github.com/braid-feeds/braid/state"
 )
@@ -19,4 +21,10 @@ func openSite(ctx context.Context, cfgPath string) (*config.Config, *state.Store
 		return nil, nil, err
 	}
 	return cfg, st, nil
+}
+
+// configFlag is the --config flag every site command takes, defined once
+// so its name, shorthand and default cannot drift between commands.
+func configFlag(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVarP(path, "config", "c", "config.yaml", "path to the config file")
 }

@@ -64,7 +64,7 @@ redirect, too_large, not_a_feed, parse, file.`,
 			return printSources(cmd.OutOrStdout(), cfg, known, counts, time.Now())
 		},
 	}
-	cmd.Flags().StringVarP(&cfgPath, "config", "c", "config.yaml", "path to the config file")
+	configFlag(cmd, &cfgPath)
 	cmd.AddCommand(newSourcesImport(), newSourcesExport())
 	return cmd
 }
