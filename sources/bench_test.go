@@ -12,7 +12,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/braid-feeds/braid/bench/feedgen"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 var (

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // TestEveryLimitsFetches: a source with every: 1h is fetched once in the

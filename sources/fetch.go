@@ -17,7 +17,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/braid-feeds/braid/feed"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // Spec is one configured source.

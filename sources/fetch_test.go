@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/braid-feeds/braid/feed"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // TestMisbehaviour serves a good feed, then one misbehaviour, and checks

@@ -21,7 +21,7 @@ import (
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // clock is the time braid's state sees. Deadlines and retry delays use

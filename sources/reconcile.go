@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/braid-feeds/braid/feed"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // reconcile merges a fresh fetch with what the state remembers of the

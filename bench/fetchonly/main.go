@@ -14,9 +14,9 @@ import (
 	"sort"
 	"time"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/sources"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 func main() {

@@ -16,7 +16,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/braid-feeds/braid/serve"
+	"github.com/braid-feeds/braid/internal/serve"
 )
 
 // chromiumPath finds Debian's Chromium. Without it the browser test skips,

@@ -13,11 +13,11 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/cycle"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/cycle"
 	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 func newCheck() *cobra.Command {

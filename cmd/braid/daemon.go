@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/daemon"
-	"github.com/braid-feeds/braid/serve"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/daemon"
+	"github.com/braid-feeds/braid/internal/serve"
 )
 
 func newRun(lf *logFlags) *cobra.Command {

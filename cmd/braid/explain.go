@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/cycle"
+	"github.com/braid-feeds/braid/internal/cycle"
 	"github.com/braid-feeds/braid/feed"
 )
 

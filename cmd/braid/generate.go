@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/cycle"
+	"github.com/braid-feeds/braid/internal/cycle"
 )
 
 func newGenerate(lf *logFlags) *cobra.Command {

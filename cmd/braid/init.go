@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/scaffold"
+	"github.com/braid-feeds/braid/internal/scaffold"
 )
 
 func newInit() *cobra.Command {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/braid-feeds/braid/scaffold"
+	"github.com/braid-feeds/braid/internal/scaffold"
 )
 
 // braidIn runs the real binary in a working folder, with extra

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // TestKilledMidCycle SIGKILLs `braid generate` at points spread over a

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/opml"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/opml"
 )
 
 func newSourcesImport() *cobra.Command {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/opml"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/opml"
 )
 
 const importOPML = `<?xml version="1.0" encoding="UTF-8"?>

@@ -8,7 +8,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 
-	"github.com/braid-feeds/braid/cycle"
+	"github.com/braid-feeds/braid/internal/cycle"
 )
 
 // progress shows a cycle's progress: one line redrawn in place on a

@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/cycle"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/cycle"
 	"github.com/braid-feeds/braid/sources/articles"
 )
 

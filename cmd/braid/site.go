@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // openSite loads the config and opens its state file: what every command

@@ -3,7 +3,7 @@ package render
 import (
 	"fmt"
 
-	"github.com/braid-feeds/braid/opml"
+	"github.com/braid-feeds/braid/internal/opml"
 )
 
 // OPMLEntry is one feed in an OPML subscription list.

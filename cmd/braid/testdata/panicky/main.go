@@ -13,9 +13,9 @@ import (
 	"sync/atomic"
 	"syscall"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/cycle"
-	"github.com/braid-feeds/braid/daemon"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/cycle"
+	"github.com/braid-feeds/braid/internal/daemon"
 )
 
 func main() {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 )
 
 var scheduleParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour |

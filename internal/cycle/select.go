@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/related"
 )

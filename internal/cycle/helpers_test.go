@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // testSite lays out a site in a temp folder: the repository's example
@@ -16,11 +16,11 @@ import (
 func testSite(t *testing.T, configBody string, examples bool) (*config.Config, *state.Store) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.CopyFS(filepath.Join(dir, "content"), os.DirFS("../content")); err != nil {
+	if err := os.CopyFS(filepath.Join(dir, "content"), os.DirFS("../../content")); err != nil {
 		t.Fatal(err)
 	}
 	if examples {
-		if err := os.CopyFS(filepath.Join(dir, "examples"), os.DirFS("../examples")); err != nil {
+		if err := os.CopyFS(filepath.Join(dir, "examples"), os.DirFS("../../examples")); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/braid-feeds/braid/websub"
+	"github.com/braid-feeds/braid/internal/websub"
 )
 
 // hub is an httptest WebSub hub that records publish pings and can be

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/sources/articles"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // Explanation is why an article's feed holds what it holds.

@@ -15,17 +15,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/sources/articles"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // The labeled corpus lives at the repository root (testdata/eval, see its
 // README): 6 articles, 9 feeds in 4 formats, graded 2 (same story), 1
 // (same broad topic) or 0 (unrelated, including one-word near misses and
 // neighbours' stories).
-const evalDir = "../testdata/eval"
+const evalDir = "../../testdata/eval"
 
 var evalSet = flag.String("eval-set", "", "evaluate only articles of this split (tune or holdout)")
 

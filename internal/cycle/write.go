@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
-	"github.com/braid-feeds/braid/publish"
+	"github.com/braid-feeds/braid/internal/publish"
 	"github.com/braid-feeds/braid/sources"
-	"github.com/braid-feeds/braid/state"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
 // formats maps a config format name to its file name and renderer.

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/sources/articles"
 )
 

@@ -12,13 +12,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
-	"github.com/braid-feeds/braid/publish"
+	"github.com/braid-feeds/braid/internal/publish"
 	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
-	"github.com/braid-feeds/braid/state"
-	"github.com/braid-feeds/braid/websub"
+	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/websub"
 )
 
 // ErrOutput wraps failures to write the output folder.

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
 )

@@ -16,11 +16,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/robfig/cron/v3"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/cycle"
-	"github.com/braid-feeds/braid/serve"
-	"github.com/braid-feeds/braid/state"
-	"github.com/braid-feeds/braid/websub"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/cycle"
+	"github.com/braid-feeds/braid/internal/serve"
+	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/websub"
 )
 
 // Options configure the daemon.

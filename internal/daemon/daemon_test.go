@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/braid-feeds/braid/config"
-	"github.com/braid-feeds/braid/cycle"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/cycle"
 )
 
 func writeConfig(t *testing.T, schedule string) string {

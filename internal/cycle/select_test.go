@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/braid-feeds/braid/config"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/sources/articles"
 )
