@@ -76,11 +76,35 @@ type Channel struct {
 	Hub         string // optional WebSub hub
 }
 
-// Links are the absolute URLs of one feed in each format.
-type Links struct {
-	RSS  string
-	Atom string
-	JSON string
+// Link is where one format of a feed is served.
+type Link struct {
+	Format string // a format name from render.Formats ("rss", "atom", "json")
+	URL    string
+}
+
+// Links are the absolute URLs of one feed, one per published format, in
+// the order of render.Formats. The formats themselves are described once,
+// as data, in feed/render; this package only carries their names.
+type Links []Link
+
+// Get is the URL of one format, "" when it is not published.
+func (l Links) Get(format string) string {
+	for _, x := range l {
+		if x.Format == format {
+			return x.URL
+		}
+	}
+	return ""
+}
+
+// First is the URL of the first published format, "" when there is none.
+func (l Links) First() string {
+	for _, x := range l {
+		if x.URL != "" {
+			return x.URL
+		}
+	}
+	return ""
 }
 
 // Feed is a channel with its items, in publishing order.

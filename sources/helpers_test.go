@@ -304,8 +304,7 @@ func checkOutput(t *testing.T, items []feed.Item) {
 		Channel: feed.Channel{
 			Title: "Story · Example News", Description: "d", Link: "https://news.example.com/story/",
 			ID: "https://news.example.com/story/atom.xml", Updated: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC),
-			Self: feed.Links{RSS: "https://news.example.com/story/rss.xml", Atom: "https://news.example.com/story/atom.xml",
-				JSON: "https://news.example.com/story/feed.json"},
+			Self: feed.Links{{Format: "rss", URL: "https://news.example.com/story/rss.xml"}, {Format: "atom", URL: "https://news.example.com/story/atom.xml"}, {Format: "json", URL: "https://news.example.com/story/feed.json"}},
 		},
 	}
 	for _, it := range items {

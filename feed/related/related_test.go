@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/braid-feeds/braid/feed"
+	"github.com/kljensen/snowball/russian"
 )
 
 func TestTokenize(t *testing.T) {
@@ -109,4 +110,20 @@ func FuzzTokenize(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestStemMixedScript(t *testing.T) {
+	// The stemmer choice must not depend on the first rune only.
+	for _, tc := range []struct{ in, want string }{
+		{"5-летний", russian.Stem("5-летний", false)},
+		{"running", "run"},
+		{"новости", russian.Stem("новости", false)},
+	} {
+		if got := stem(tc.in); got != tc.want {
+			t.Errorf("stem(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if stem("5-летний") == "5-летний" {
+		t.Errorf("a word starting with a digit and written in Cyrillic was not stemmed")
+	}
 }

@@ -67,11 +67,11 @@ func isStop(w string) bool {
 }
 
 func stem(w string) string {
-	for _, r := range w {
-		if unicode.Is(unicode.Cyrillic, r) {
-			return russian.Stem(w, false)
-		}
-		break
+	// A word with any Cyrillic letter is Russian: a digit or a Latin
+	// letter in front of it ("5-летний", "iPhone-версия") must not send
+	// it to the English stemmer.
+	if strings.IndexFunc(w, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) >= 0 {
+		return russian.Stem(w, false)
 	}
 	if len(w) <= 3 {
 		return w

@@ -68,8 +68,8 @@ func Atom(f *feed.Feed) ([]byte, error) {
 	af.Author = atomAuthor(author)
 
 	out := &atomFeed{AtomFeed: af, Lang: c.Language, Generator: &atomGenerator{URI: generatorURI, Name: Generator}}
-	if c.Self.Atom != "" {
-		out.Links = append(out.Links, feeds.AtomLink{Href: c.Self.Atom, Rel: "self", Type: "application/atom+xml"})
+	if self := c.Self.Get(NameAtom); self != "" {
+		out.Links = append(out.Links, feeds.AtomLink{Href: self, Rel: "self", Type: mediaAtom})
 	}
 	if c.Link != "" {
 		out.Links = append(out.Links, feeds.AtomLink{Href: c.Link, Rel: "alternate", Type: "text/html"})

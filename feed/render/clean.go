@@ -55,10 +55,10 @@ func cleanChannel(ch feed.Channel) feed.Channel {
 		Hub:         line(ch.Hub),
 	}
 	if out.ID == "" {
-		out.ID = firstNonEmpty(out.Self.Atom, out.Link, out.Self.RSS, out.Self.JSON)
+		out.ID = firstNonEmpty(out.Self.Get(NameAtom), out.Link, out.Self.First())
 	}
 	if out.Link == "" {
-		out.Link = firstNonEmpty(out.Self.RSS, out.Self.Atom, out.Self.JSON)
+		out.Link = out.Self.First()
 	}
 	if out.Title == "" {
 		out.Title = firstNonEmpty(out.Link, out.ID)
@@ -132,7 +132,13 @@ func cleanPerson(p feed.Person) feed.Person {
 }
 
 func cleanLinks(l feed.Links) feed.Links {
-	return feed.Links{RSS: line(l.RSS), Atom: line(l.Atom), JSON: line(l.JSON)}
+	var out feed.Links
+	for _, x := range l {
+		if u := line(x.URL); u != "" {
+			out = append(out, feed.Link{Format: x.Format, URL: u})
+		}
+	}
+	return out
 }
 
 // validEmail is deliberately loose: one @ with something on both sides and

@@ -27,12 +27,8 @@ func fixture() *feed.Feed {
 			ID:          "https://braid.example/articles/art-of-feeds/",
 			Author:      feed.Person{Name: "Ada Example", Email: "ada@braid.example"},
 			Updated:     at("2024-05-12T07:08:09+02:00"),
-			Self: feed.Links{
-				RSS:  "https://braid.example/feeds/art-of-feeds/rss.xml",
-				Atom: "https://braid.example/feeds/art-of-feeds/atom.xml",
-				JSON: "https://braid.example/feeds/art-of-feeds/feed.json",
-			},
-			Hub: "https://hub.example/",
+			Self:        feed.Links{{Format: "rss", URL: "https://braid.example/feeds/art-of-feeds/rss.xml"}, {Format: "atom", URL: "https://braid.example/feeds/art-of-feeds/atom.xml"}, {Format: "json", URL: "https://braid.example/feeds/art-of-feeds/feed.json"}},
+			Hub:         "https://hub.example/",
 		},
 		Items: []feed.Item{
 			{
@@ -125,7 +121,7 @@ func edgeFixture() *feed.Feed {
 		Channel: feed.Channel{
 			Title: "Edge cases",
 			Link:  "https://braid.example/edge/",
-			Self:  feed.Links{RSS: "https://braid.example/edge/rss.xml", Atom: "https://braid.example/edge/atom.xml", JSON: "https://braid.example/edge/feed.json"},
+			Self:  feed.Links{{Format: "rss", URL: "https://braid.example/edge/rss.xml"}, {Format: "atom", URL: "https://braid.example/edge/atom.xml"}, {Format: "json", URL: "https://braid.example/edge/feed.json"}},
 		},
 		Items: []feed.Item{
 			{
@@ -152,17 +148,11 @@ func indexFixture() IndexData {
 			Description: "Articles, and the feeds that tie them to the rest of the web.",
 			Language:    "en",
 			Link:        "https://braid.example/",
-			Self: feed.Links{
-				RSS:  "https://braid.example/rss.xml",
-				Atom: "https://braid.example/atom.xml",
-				JSON: "https://braid.example/feed.json",
-			},
+			Self:        feed.Links{{Format: "rss", URL: "https://braid.example/rss.xml"}, {Format: "atom", URL: "https://braid.example/atom.xml"}, {Format: "json", URL: "https://braid.example/feed.json"}},
 		},
 		Feeds: []IndexFeed{
 			{Title: f.Title, ArticleURL: f.Link, Links: f.Self, Related: 3, Updated: f.Updated},
-			{Title: "Как устроены ленты", ArticleURL: "https://braid.example/articles/lenty/", Links: feed.Links{
-				RSS: "https://braid.example/feeds/lenty/rss.xml", Atom: "https://braid.example/feeds/lenty/atom.xml", JSON: "https://braid.example/feeds/lenty/feed.json",
-			}, Related: 1, Updated: at("2024-03-04T05:06:07+01:00")},
+			{Title: "Как устроены ленты", ArticleURL: "https://braid.example/articles/lenty/", Links: feed.Links{{Format: "rss", URL: "https://braid.example/feeds/lenty/rss.xml"}, {Format: "atom", URL: "https://braid.example/feeds/lenty/atom.xml"}, {Format: "json", URL: "https://braid.example/feeds/lenty/feed.json"}}, Related: 1, Updated: at("2024-03-04T05:06:07+01:00")},
 		},
 		Generated: at("2024-05-12T08:00:00+02:00"),
 		Sources: []IndexSource{

@@ -21,7 +21,7 @@ func FuzzRender(f *testing.F) {
 			Channel: feed.Channel{
 				Title: title, Description: other, Language: other, Link: other, ID: other,
 				Author: feed.Person{Name: title, Email: other}, Updated: when,
-				Self: feed.Links{RSS: other, Atom: other, JSON: other}, Hub: other,
+				Self: feed.Links{{Format: "rss", URL: other}, {Format: "atom", URL: other}, {Format: "json", URL: other}}, Hub: other,
 			},
 			Items: []feed.Item{{
 				ID: other, Link: other, Title: title, Summary: content, ContentHTML: content,

@@ -33,10 +33,29 @@ type IndexSource struct {
 	LastSuccess       time.Time // zero: never
 }
 
-// feedRef is a feed's title and URLs, for the template's link snippets.
+// feedRef is a feed's title and its links with what the template shows
+// of each format.
 type feedRef struct {
 	Title string
-	Links feed.Links
+	Links []refLink
+}
+
+type refLink struct {
+	URL string
+	// Type is the trusted type="…" attribute from the Formats table:
+	// html/template would otherwise write the media type's "+" as &#43;.
+	Type template.HTMLAttr
+	Format
+}
+
+func newFeedRef(title string, links feed.Links) feedRef {
+	r := feedRef{Title: title}
+	for _, l := range links {
+		if f, ok := FormatByName(l.Format); ok && l.URL != "" {
+			r.Links = append(r.Links, refLink{URL: l.URL, Type: template.HTMLAttr(`type="` + f.MediaType + `"`), Format: f})
+		}
+	}
+	return r
 }
 
 //go:embed index.html.tmpl
@@ -48,7 +67,7 @@ var indexTmpl = template.Must(template.New("index").Funcs(template.FuncMap{
 	"stamp": func(t time.Time) string {
 		return t.UTC().Format("2 January 2006, 15:04 UTC")
 	},
-	"feedRef": func(title string, links feed.Links) feedRef { return feedRef{title, links} },
+	"feedRef": newFeedRef,
 	"ok": func(status string) bool {
 		switch s := strings.ToLower(status); {
 		case s == "healthy", s == "success", s == "fresh", strings.HasPrefix(s, "ok"):

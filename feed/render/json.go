@@ -44,7 +44,7 @@ func JSON(f *feed.Feed) ([]byte, error) {
 	c := clean(f)
 	jf := (&feeds.JSON{Feed: gorillaFeed(c)}).JSONFeed()
 	jf.Version = jsonFeedVersion
-	jf.FeedUrl = c.Self.JSON
+	jf.FeedUrl = c.Self.Get(NameJSON)
 	jf.Language = c.Language
 	if c.Description == c.Title {
 		jf.Description = "" // only the fallback, not a real description

@@ -157,7 +157,7 @@ func TestRSSParsed(t *testing.T) {
 			if ch.Title == "" || link != f.Link || ch.Description == "" || ch.Generator != Generator {
 				t.Errorf("channel title/link/description/generator = %q %q %q %q", ch.Title, link, ch.Description, ch.Generator)
 			}
-			if len(atomLinks) == 0 || atomLinks[0].Rel != "self" || atomLinks[0].Href != f.Self.RSS || atomLinks[0].Type != "application/rss+xml" {
+			if len(atomLinks) == 0 || atomLinks[0].Rel != "self" || atomLinks[0].Href != f.Self.Get("rss") || atomLinks[0].Type != "application/rss+xml" {
 				t.Errorf("atom:link self = %+v", atomLinks)
 			}
 			if d, err := time.Parse(time.RFC1123Z, ch.LastBuildDate); err != nil || (!f.Updated.IsZero() && !d.Equal(f.Updated)) {
@@ -258,7 +258,7 @@ func TestAtomParsed(t *testing.T) {
 			for _, l := range af.Links {
 				rels[l.Rel] = l.Href
 			}
-			if rels["self"] != f.Self.Atom || rels["alternate"] != f.Link || rels["hub"] != f.Hub {
+			if rels["self"] != f.Self.Get("atom") || rels["alternate"] != f.Link || rels["hub"] != f.Hub {
 				t.Errorf("feed links %v", rels)
 			}
 			if len(af.Entries) != len(want) {
@@ -372,7 +372,7 @@ func TestJSONParsed(t *testing.T) {
 			if err := json.Unmarshal(out, &doc); err != nil {
 				t.Fatal(err)
 			}
-			if doc.Version != "https://jsonfeed.org/version/1.1" || doc.Title == "" || doc.FeedURL != f.Self.JSON {
+			if doc.Version != "https://jsonfeed.org/version/1.1" || doc.Title == "" || doc.FeedURL != f.Self.Get("json") {
 				t.Errorf("version %q title %q feed_url %q", doc.Version, doc.Title, doc.FeedURL)
 			}
 			if (f.Hub != "") != (len(doc.Hubs) == 1 && doc.Hubs[0].Type == "WebSub" && doc.Hubs[0].URL == f.Hub) {
@@ -490,9 +490,9 @@ func TestIndex(t *testing.T) {
 	}
 	for _, links := range append([]feed.Links{d.Site.Self}, d.Feeds[0].Links, d.Feeds[1].Links) {
 		must = append(must,
-			`<link rel="alternate" type="application/rss+xml" title="`, `href="`+links.RSS+`">`,
-			`type="application/atom+xml"`, `href="`+links.Atom+`">`,
-			`type="application/feed+json"`, `href="`+links.JSON+`">`)
+			`<link rel="alternate" type="application/rss+xml" title="`, `href="`+links.Get("rss")+`">`,
+			`type="application/atom+xml"`, `href="`+links.Get("atom")+`">`,
+			`type="application/feed+json"`, `href="`+links.Get("json")+`">`)
 	}
 	for _, f := range d.Feeds {
 		must = append(must, `<a href="`+f.ArticleURL+`">`, `<time datetime="`+f.Updated.UTC().Format(time.RFC3339)+`">`)

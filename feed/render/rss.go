@@ -67,8 +67,8 @@ func RSS(f *feed.Feed) ([]byte, error) {
 	ch.ManagingEditor = rssPerson(c.Author)
 
 	out := &rssChannel{RssFeed: ch}
-	if c.Self.RSS != "" {
-		out.AtomLinks = append(out.AtomLinks, rssAtomLink{Href: c.Self.RSS, Rel: "self", Type: "application/rss+xml"})
+	if self := c.Self.Get(NameRSS); self != "" {
+		out.AtomLinks = append(out.AtomLinks, rssAtomLink{Href: self, Rel: "self", Type: mediaRSS})
 	}
 	if c.Hub != "" {
 		out.AtomLinks = append(out.AtomLinks, rssAtomLink{Href: c.Hub, Rel: "hub"})

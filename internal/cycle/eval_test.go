@@ -15,10 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
-	"github.com/braid-feeds/braid/sources/articles"
+	"github.com/braid-feeds/braid/feed/related"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/sources/articles"
 )
 
 // The labeled corpus lives at the repository root (testdata/eval, see its
@@ -155,7 +156,7 @@ type evalRow struct {
 }
 
 func evaluate(c *evalCorpus, pool []feed.Item, rc config.Related) []evalRow {
-	cands := newCandidates(c.cfg, pool)
+	cands := related.NewPool(pool, selectionOptions(rc, c.cfg.Sources))
 	var rows []evalRow
 	for i := range c.local {
 		af := &c.local[i]
@@ -164,7 +165,7 @@ func evaluate(c *evalCorpus, pool []feed.Item, rc config.Related) []evalRow {
 			continue
 		}
 		g := c.grades[slug]
-		sel := relatedItems(decide(cands, af, rc, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), false))
+		sel := cands.Select(target(af), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
 		if len(sel) > rc.MaxItems {
 			sel = sel[:rc.MaxItems]
 		}

@@ -5,18 +5,19 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
-	"github.com/braid-feeds/braid/sources/articles"
+	"github.com/braid-feeds/braid/feed/related"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/sources/articles"
 )
 
 // Explanation is why an article's feed holds what it holds.
 type Explanation struct {
 	Slug      string
 	Title     string
-	Decisions []Decision       // every candidate sharing a term, best first
-	Dups      []feed.Duplicate // candidates dropped as duplicates of others
+	Decisions []related.Decision // every candidate sharing a term, best first
+	Dups      []feed.Duplicate   // candidates dropped as duplicates of others
 }
 
 // Explain judges the candidates for one article the way the last cycle
@@ -50,7 +51,7 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 			pool = append(pool, fi)
 		}
 	}
-	c := newCandidates(cfg, pool)
+	p := related.NewPool(pool, selectionOptions(cfg.Related, cfg.Sources))
 	for i := range local {
 		if local[i].art.Slug != slug {
 			continue
@@ -58,8 +59,8 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 		return &Explanation{
 			Slug:      slug,
 			Title:     local[i].art.Title,
-			Decisions: decide(c, &local[i], cfg.Related, now, true),
-			Dups:      c.dups,
+			Decisions: p.Decide(target(&local[i]), now, true),
+			Dups:      p.Dups,
 		}, nil
 	}
 	return nil, fmt.Errorf("cycle: no article with slug %q in %s", slug, cfg.Content)

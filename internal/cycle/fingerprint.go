@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
+	"github.com/braid-feeds/braid/internal/config"
 )
 
 const metaFingerprint = "inputs_fingerprint"
@@ -55,9 +55,9 @@ func expectedPaths(cfg *config.Config, local []articleFeed) []string {
 		dirs = append(dirs, af.art.Slug)
 	}
 	for _, d := range dirs {
-		for _, fm := range formats {
-			if cfg.HasFormat(fm.name) {
-				paths = append(paths, filepath.Join(cfg.Out, d, fm.file))
+		for _, fm := range render.Formats {
+			if cfg.HasFormat(fm.Name) {
+				paths = append(paths, filepath.Join(cfg.Out, d, fm.File))
 			}
 		}
 	}

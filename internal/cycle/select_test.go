@@ -4,8 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/feed/related"
+	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/sources/articles"
 )
 
@@ -29,7 +30,7 @@ func controlArticle(rules articles.Rules) *articleFeed {
 	return &articleFeed{art: a, item: feed.Item{ID: "https://news.example.com/vantrix/", Link: "https://news.example.com/vantrix/", Title: a.Title}}
 }
 
-func selected(ds []Decision) map[string]string {
+func selected(ds []related.Decision) map[string]string {
 	m := map[string]string{}
 	for _, d := range ds {
 		if d.Selected {
@@ -84,7 +85,8 @@ func TestRelatednessControls(t *testing.T) {
 			if tt.rc != nil {
 				tt.rc(&rc)
 			}
-			got := selected(decide(newCandidates(cfg, controlPool), controlArticle(tt.rules), rc, now, true))
+			pool := related.NewPool(controlPool, selectionOptions(rc, cfg.Sources))
+			got := selected(pool.Decide(target(controlArticle(tt.rules)), now, true))
 			for title, want := range tt.want {
 				if g := got[title]; len(g) < len(want) || g[:len(want)] != want {
 					t.Errorf("%q: %q, want %q…", title, g, want)

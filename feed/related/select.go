@@ -1,0 +1,200 @@
+package related
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/braid-feeds/braid/feed"
+)
+
+// Options are the selection policy, in plain values: the cycle maps the
+// config onto them, so this package knows nothing of YAML.
+type Options struct {
+	MinScore float64       // a candidate's score must reach it
+	MaxAge   time.Duration // older items are rejected; 0: no limit
+	MaxItems int           // related items per feed
+	Sources  map[string]SourceRule
+}
+
+// SourceRule is one source's relatedness controls.
+type SourceRule struct {
+	Weight           float64 // multiplies the score (0: never selected)
+	Include, Exclude []*regexp.Regexp
+}
+
+// Target is one article as selection sees it.
+type Target struct {
+	Doc      Doc
+	MinScore *float64     // the article's own threshold, when it sets one
+	Exclude  []string     // terms that rule an item out for this article
+	Local    []*feed.Item // the article and its neighbours: they win collisions
+}
+
+// Pool is a cycle's candidate items, deduplicated and indexed once for
+// every article.
+type Pool struct {
+	Items []feed.Item
+	Dups  []feed.Duplicate
+	index *Index
+	opt   Options
+}
+
+// NewPool deduplicates the items and indexes them.
+func NewPool(items []feed.Item, opt Options) *Pool {
+	kept, dups := feed.Dedupe(items)
+	return &Pool{Items: kept, Dups: dups, index: NewIndex(kept), opt: opt}
+}
+
+func (p *Pool) maxWeight() float64 {
+	w := 1.0
+	for _, r := range p.opt.Sources {
+		w = math.Max(w, r.Weight)
+	}
+	return w
+}
+
+// sourceVerdict applies the item's source rules: its weight, and the
+// reason it is ruled out ("" when it is not).
+func (p *Pool) sourceVerdict(it *feed.Item) (weight float64, reason string) {
+	if it.Origin == nil {
+		return 1, ""
+	}
+	r, ok := p.opt.Sources[it.Origin.Name]
+	if !ok {
+		return 1, ""
+	}
+	text := it.Title + "\n" + StripHTML(it.Summary+"\n"+it.ContentHTML)
+	for _, re := range r.Exclude {
+		if re.MatchString(text) {
+			return r.Weight, fmt.Sprintf("excluded by source rule /%s/", re)
+		}
+	}
+	if len(r.Include) == 0 {
+		return r.Weight, ""
+	}
+	for _, re := range r.Include {
+		if re.MatchString(text) {
+			return r.Weight, ""
+		}
+	}
+	return r.Weight, "matches none of the source's include rules"
+}
+
+// Decision is one candidate item judged for one article: selected, or
+// rejected with the reason. `braid explain` prints these.
+type Decision struct {
+	Item     feed.Item
+	Score    float64
+	Cosine   float64 // similarity before evidence rules and source weight
+	Terms    []Contribution
+	Selected bool
+	Reason   string // why it was rejected; empty when selected
+}
+
+// Decide judges the candidates for one article, best first: every one
+// sharing a term with it when all is set (for explain), else only those
+// reaching the threshold. The selected ones are what the article's feed
+// gets, before merging drops collisions with local items.
+func (p *Pool) Decide(t Target, now time.Time, all bool) []Decision {
+	threshold := p.opt.MinScore
+	if t.MinScore != nil {
+		threshold = *t.MinScore
+	}
+	// A source weight above 1 can lift an item over the threshold, so
+	// the index must return everything that weight could lift.
+	floor := threshold / p.maxWeight()
+	if all {
+		floor = 0
+	}
+	var cutoff time.Time
+	if p.opt.MaxAge > 0 {
+		cutoff = now.Add(-p.opt.MaxAge)
+	}
+	local := feed.KeySet{}
+	for _, it := range t.Local {
+		if it != nil {
+			local.Claim(it)
+		}
+	}
+	matches := p.index.Score(t.Doc, floor)
+	out := make([]Decision, 0, len(matches))
+	for _, m := range matches {
+		it := p.Items[m.Item]
+		weight, ruled := p.sourceVerdict(&it)
+		score := math.Min(1, m.Score*weight)
+		it.Score, it.Role = score, feed.RoleRelated
+		d := Decision{Item: it, Score: score, Cosine: m.Raw, Terms: m.Terms}
+		switch {
+		case ruled != "":
+			d.Reason = ruled
+		case m.Weak:
+			d.Reason = m.WeakReason
+		case score < threshold:
+			d.Reason = fmt.Sprintf("below threshold (%.3f < %.3f)", score, threshold)
+		case !cutoff.IsZero() && it.Published.Before(cutoff):
+			d.Reason = fmt.Sprintf("too old (published %s, max_age %s)", it.Published.Format("2006-01-02"), p.opt.MaxAge)
+		case excludedBy(&it, t.Exclude) != "":
+			d.Reason = fmt.Sprintf("excluded by rule %q", excludedBy(&it, t.Exclude))
+		case !local.Claim(&it):
+			d.Reason = "same as a local item (the local one wins)"
+		default:
+			d.Selected = true
+		}
+		out = append(out, d)
+	}
+	// Weights may have reordered the scores.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	p.capSelected(out)
+	return out
+}
+
+// capSelected rejects the selected decisions past MaxItems, ranked by
+// score then date, so explain says why they are not in the feed.
+func (p *Pool) capSelected(out []Decision) {
+	items := Selected(out)
+	over := map[string]bool{}
+	for _, it := range items[min(len(items), max(p.opt.MaxItems, 0)):] {
+		over[it.ID] = true
+	}
+	for j := range out {
+		if out[j].Selected && over[out[j].Item.ID] {
+			out[j].Selected = false
+			out[j].Reason = fmt.Sprintf("over related.max_items (%d)", p.opt.MaxItems)
+		}
+	}
+}
+
+// Select is the items an article's feed gets, ranked.
+func (p *Pool) Select(t Target, now time.Time) []feed.Item {
+	return Selected(p.Decide(t, now, false))
+}
+
+// Selected are the selected decisions' items, ranked.
+func Selected(ds []Decision) []feed.Item {
+	var items []feed.Item
+	for _, d := range ds {
+		if d.Selected {
+			items = append(items, d.Item)
+		}
+	}
+	feed.RankRelated(items)
+	return items
+}
+
+// excludedBy returns the first exclude term the item mentions.
+func excludedBy(it *feed.Item, terms []string) string {
+	if len(terms) == 0 {
+		return ""
+	}
+	text := strings.ToLower(it.Title + " " + StripHTML(it.Summary+" "+it.ContentHTML))
+	for _, t := range terms {
+		if t = strings.ToLower(strings.TrimSpace(t)); t != "" && strings.Contains(text, t) {
+			return t
+		}
+	}
+	return ""
+}

@@ -1,0 +1,110 @@
+package cycle
+
+import (
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/feed/related"
+	"github.com/braid-feeds/braid/feed/render"
+	"github.com/braid-feeds/braid/internal/config"
+)
+
+// siteFeedItems caps the site-wide feed: readers want the latest, not the archive.
+const siteFeedItems = 50
+
+// selectRelated scores the pool against every article and keeps what each
+// article's feed gets.
+func (c *run) selectRelated() {
+	pool := related.NewPool(c.pool, selectionOptions(c.cfg.Related, c.cfg.Sources))
+	c.pool = nil // deduplicated into the pool
+	c.cands = len(pool.Items)
+	c.sum.Items = c.cands
+	c.related = make([][]feed.Item, len(c.local))
+	for i := range c.local {
+		c.related[i] = pool.Select(target(&c.local[i]), c.now)
+	}
+}
+
+// build merges each article with its neighbours and related items, and
+// makes the site-wide feed.
+func (c *run) build() builtFeeds {
+	site := siteOf(c.cfg)
+	out := builtFeeds{articles: make([]feed.Feed, len(c.local))}
+	items := make([]feed.Item, len(c.local))
+	for i := range c.local {
+		af := &c.local[i]
+		out.articles[i] = site.ArticleFeed(&af.doc, af.item, af.prev, af.next, c.related[i], c.cfg.Related.MaxItems, address(c.cfg, af.art.Slug))
+		items[i] = af.item
+	}
+	out.site = site.SiteFeed(items, siteFeedItems, address(c.cfg, ""))
+	return out
+}
+
+// builtFeeds are a cycle's feeds, ready to render.
+type builtFeeds struct {
+	articles []feed.Feed // in the order of the local articles
+	site     feed.Feed
+}
+
+// selectionOptions is the config's selection policy in plain values.
+func selectionOptions(rc config.Related, srcs []config.Source) related.Options {
+	opt := related.Options{MinScore: rc.MinScore, MaxAge: time.Duration(rc.MaxAge), MaxItems: rc.MaxItems, Sources: map[string]related.SourceRule{}}
+	for _, s := range srcs {
+		r := related.SourceRule{Weight: s.Weight}
+		// Validate compiled these already; MustCompile cannot fail here.
+		for _, re := range s.Include {
+			r.Include = append(r.Include, regexp.MustCompile(re))
+		}
+		for _, re := range s.Exclude {
+			r.Exclude = append(r.Exclude, regexp.MustCompile(re))
+		}
+		opt.Sources[s.Name] = r
+	}
+	return opt
+}
+
+// target is an article as selection sees it.
+func target(af *articleFeed) related.Target {
+	a := af.art
+	return related.Target{
+		Doc: related.Doc{
+			Title: a.Title, Headings: a.Headings, Body: a.Text, Tags: a.Tags,
+			Credit: a.Credit, Include: a.Related.Include,
+		},
+		MinScore: a.Related.MinScore,
+		Exclude:  a.Related.Exclude,
+		Local:    []*feed.Item{&af.item, af.prev, af.next},
+	}
+}
+
+// address is where a feed of the site lives: dir is an article's slug, ""
+// for the site-wide feed. Its Self lists every format, published or not,
+// so a feed's bytes do not depend on which other formats are enabled.
+func address(cfg *config.Config, dir string) feed.Address {
+	base := cfg.FeedsBase() + "/"
+	if dir != "" {
+		base += url.PathEscape(dir) + "/"
+	}
+	self := render.LinksFor(base, render.FormatNames())
+	return feed.Address{ID: self.Get(render.NameAtom), Self: self}
+}
+
+// published are the links of the formats the config publishes.
+func published(cfg *config.Config, l feed.Links) feed.Links {
+	var out feed.Links
+	for _, x := range l {
+		if cfg.HasFormat(x.Format) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func siteOf(cfg *config.Config) feed.Site {
+	return feed.Site{
+		Title: cfg.Site.Title, URL: cfg.Site.URL, Description: cfg.Site.Description, Language: cfg.Site.Language,
+		Author: feed.Person{Name: cfg.Site.Author.Name, Email: cfg.Site.Author.Email}, Hub: cfg.WebSub.Hub,
+	}
+}
