@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/braid-feeds/braid/internal/config"
-	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/sources"
 )
 
 func main() {

@@ -15,9 +15,9 @@ import (
 
 	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/cycle"
+	"github.com/braid-feeds/braid/internal/state"
 	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
-	"github.com/braid-feeds/braid/internal/state"
 )
 
 func newCheck() *cobra.Command {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/braid-feeds/braid/internal/cycle"
 	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/internal/cycle"
 )
 
 func newExplain() *cobra.Command {

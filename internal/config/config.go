@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/braid-feeds/braid/feed/render"
 	"io"
 	"io/fs"
 	"os"
@@ -150,7 +151,7 @@ func Default() Config {
 		Content:    "content",
 		Out:        "out",
 		State:      ".braid/state.db",
-		Formats:    []string{"rss", "atom", "json"},
+		Formats:    render.FormatNames(),
 		Schedule:   "*/30 * * * *",
 		RunAtStart: true,
 		Listen:     "127.0.0.1:8080",
@@ -301,7 +302,7 @@ func (c *Config) FeedsBase() string {
 	return strings.TrimRight(c.Site.URL, "/")
 }
 
-// HasFormat reports whether format ("rss", "atom", "json") is enabled.
+// HasFormat reports whether a format (a name from render.Formats) is enabled.
 func (c *Config) HasFormat(format string) bool {
 	for _, f := range c.Formats {
 		if f == format {

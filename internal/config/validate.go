@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/braid-feeds/braid/feed/render"
 	"net"
 	"net/url"
 	"regexp"
@@ -42,12 +43,12 @@ func (c *Config) Validate() error {
 		}
 	}
 	if len(c.Formats) == 0 {
-		bad("formats", "needs at least one of rss, atom, json")
+		bad("formats", "needs at least one of %s", strings.Join(render.FormatNames(), ", "))
 	}
 	seenFormat := map[string]bool{}
 	for i, f := range c.Formats {
-		if f != "rss" && f != "atom" && f != "json" {
-			bad(fmt.Sprintf("formats[%d]", i), "unknown format %q (want rss, atom or json)", f)
+		if _, ok := render.FormatByName(f); !ok {
+			bad(fmt.Sprintf("formats[%d]", i), "unknown format %q (want one of %s)", f, strings.Join(render.FormatNames(), ", "))
 		}
 		if seenFormat[f] {
 			bad(fmt.Sprintf("formats[%d]", i), "format %q listed twice", f)

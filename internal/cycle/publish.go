@@ -24,6 +24,7 @@ func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrOutput, err)
 	}
+	defer pub.Close()
 	_ = pub.CleanTemp()
 	for _, f := range files {
 		if err := pub.Write(ctx, f.path, f.data); err != nil {

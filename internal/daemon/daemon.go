@@ -46,7 +46,7 @@ type Daemon struct {
 	log     *slog.Logger
 	cfg     atomic.Pointer[config.Config]
 	store   *state.Store
-	metrics *serve.Metrics
+	metrics *Metrics
 	pings   *websub.Queue
 
 	running sync.Mutex // held while a cycle runs: cycles never overlap
@@ -90,7 +90,7 @@ func Run(ctx context.Context, opt Options) error {
 		return fmt.Errorf("daemon: listen on %s: %w", listen, err)
 	}
 	reg := prometheus.NewRegistry()
-	d.metrics = serve.NewMetrics(reg)
+	d.metrics = NewMetrics(reg)
 	period := schedulePeriod(cfg.Schedule)
 	handler := serve.NewHandler(serve.Options{
 		Root: cfg.Out, MaxAge: period, Health: d.health, Registry: reg, Logger: d.log,
@@ -106,14 +106,13 @@ func Run(ctx context.Context, opt Options) error {
 	}
 
 	c := cron.New(
-		cron.WithParser(scheduleParser),
 		cron.WithLocation(time.UTC),
 		cron.WithLogger(cronLogger{d.log}),
 		// Order matters (see notes): Recover inside SkipIfStillRunning,
 		// or one panic blocks the job forever.
 		cron.WithChain(cron.SkipIfStillRunning(cronLogger{d.log}), cron.Recover(cronLogger{d.log})),
 	)
-	entry, err := c.AddFunc(cfg.Schedule, func() { d.runCycle(ctx, "schedule") })
+	entry, err := d.schedule(c, cfg.Schedule)
 	if err != nil {
 		return fmt.Errorf("daemon: schedule %q: %w", cfg.Schedule, err)
 	}
@@ -227,7 +226,7 @@ func (d *Daemon) reload(c *cron.Cron, entry cron.EntryID) (cron.EntryID, bool) {
 	}
 	old := d.cfg.Load()
 	if cfg.Schedule != old.Schedule {
-		id, err := c.AddFunc(cfg.Schedule, func() { d.runCycle(d.ctx, "schedule") })
+		id, err := d.schedule(c, cfg.Schedule)
 		if err != nil {
 			d.log.Error("reload refused: keeping the running config", "err", err)
 			return entry, false

@@ -9,8 +9,15 @@ import (
 	"github.com/braid-feeds/braid/internal/config"
 )
 
-var scheduleParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour |
-	cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+// schedule adds the cycle to c on spec, parsed by the config's parser: the
+// one that validated it, so the daemon runs exactly what check accepted.
+func (d *Daemon) schedule(c *cron.Cron, spec string) (cron.EntryID, error) {
+	s, err := config.ParseSchedule(spec)
+	if err != nil {
+		return 0, err
+	}
+	return c.Schedule(s, cron.FuncJob(func() { d.runCycle(d.ctx, "schedule") })), nil
+}
 
 // schedulePeriod is the gap between two runs of the schedule, measured on
 // the next two runs; it sets health's patience and the served max-age.

@@ -43,7 +43,7 @@ type handler struct {
 
 // NewHandler serves /healthz, /metrics and, for every other path, the
 // files under opt.Root. It registers only braid_http_requests_total with
-// opt.Registry, so the daemon may call NewMetrics on the same registry.
+// opt.Registry, so the daemon may register its cycle metrics on the same registry.
 func NewHandler(opt Options) http.Handler {
 	log := opt.Logger
 	if log == nil {

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"github.com/braid-feeds/braid/feed/render"
 	"mime"
 	"net/textproto"
 	"path"
@@ -10,13 +11,27 @@ import (
 // Header values are shared slices so the hot path assigns them into the
 // header map without allocating or canonicalising anything.
 var (
-	ctRSS   = []string{"application/rss+xml; charset=utf-8"}
-	ctAtom  = []string{"application/atom+xml; charset=utf-8"}
-	ctFeed  = []string{"application/feed+json"}
-	ctHTML  = []string{"text/html; charset=utf-8"}
-	ctOPML  = []string{"text/x-opml; charset=utf-8"}
-	ctOctet = []string{"application/octet-stream"}
+	ctFormat = formatTypes()
+	ctHTML   = []string{"text/html; charset=utf-8"}
+	ctOPML   = []string{"text/x-opml; charset=utf-8"}
+	ctOctet  = []string{"application/octet-stream"}
 )
+
+// formatTypes are the header values of the published formats, by file
+// name and by the extensions other tools give such feeds (.rss, .atom).
+func formatTypes() map[string][]string {
+	m := map[string][]string{}
+	for _, f := range render.Formats {
+		v := f.MediaType
+		if strings.HasSuffix(v, "+xml") {
+			v += "; charset=utf-8"
+		}
+		m[f.File] = []string{v}
+		m["."+f.Name] = m[f.File]
+	}
+	delete(m, ".json") // any JSON file is not a feed
+	return m
+}
 
 // contentType picks the media type feed readers expect. Feed files are
 // matched by name because rss.xml and atom.xml share an extension with any
@@ -24,13 +39,13 @@ var (
 func contentType(name string) []string {
 	base := path.Base(name)
 	ext := strings.ToLower(path.Ext(base))
+	if ct, ok := ctFormat[base]; ok {
+		return ct
+	}
+	if ct, ok := ctFormat[ext]; ok {
+		return ct
+	}
 	switch {
-	case base == "rss.xml" || ext == ".rss":
-		return ctRSS
-	case base == "atom.xml" || ext == ".atom":
-		return ctAtom
-	case base == "feed.json":
-		return ctFeed
 	case ext == ".html" || ext == ".htm":
 		return ctHTML
 	case ext == ".opml":
