@@ -57,24 +57,38 @@ func Dedupe(items []Item) (kept []Item, dups []Duplicate) {
 // related item that collides with a local one (same GUID, link or title)
 // is dropped: the local one wins. related must already be in rank order;
 // Merge keeps that order.
+//
+// No feed holds the same item twice, whatever the inputs: a neighbour that
+// collides with the article, or a next that is the previous, is dropped
+// too. This is the one place feeds are assembled, so the invariant holds
+// in every output format.
 func Merge(article Item, prev, next *Item, related []Item, max int) []Item {
 	out := []Item{article}
-	if prev != nil {
-		out = append(out, *prev)
-	}
-	if next != nil {
-		out = append(out, *next)
-	}
 	taken := KeySet{}
-	for i := range out {
-		taken.Claim(&out[i])
+	taken.Claim(&out[0])
+	// Ids are what readers dedupe on; Keys covers GUIDs, links and titles
+	// but an item's id may be none of those.
+	ids := map[string]bool{article.ID: true}
+	take := func(it *Item) bool {
+		if (it.ID != "" && ids[it.ID]) || !taken.Claim(it) {
+			return false
+		}
+		if it.ID != "" {
+			ids[it.ID] = true
+		}
+		return true
+	}
+	for _, n := range []*Item{prev, next} {
+		if n != nil && take(n) {
+			out = append(out, *n)
+		}
 	}
 	n := 0
 	for i := range related {
 		if n >= max {
 			break
 		}
-		if taken.Claim(&related[i]) {
+		if take(&related[i]) {
 			out = append(out, related[i])
 			n++
 		}

@@ -11,7 +11,7 @@ import (
 // neither scores nor renders, but one whose output was deleted, or whose
 // articles changed, builds again.
 func TestUnchangedCycleSkipsBuilding(t *testing.T) {
-	cfg, st := testSite(t, "site:\n  title: T\n  url: https://news.example.com\nrelated:\n  max_age: 0s\nsources:\n  - {name: Wire, url: examples/wire.xml}\n", true)
+	cfg, st := riverSite(t, "related:\n  max_age: 0s\nsources:\n  - {name: Wire, url: feeds/wire.xml}\n")
 	ctx := context.Background()
 	run := func() (*Summary, []string) {
 		t.Helper()
@@ -38,7 +38,7 @@ func TestUnchangedCycleSkipsBuilding(t *testing.T) {
 	if scored(phases) || second.Written != 0 || second.Unchanged != 14 || second.Items != first.Items {
 		t.Errorf("unchanged cycle built: %+v, phases %v", second, phases)
 	}
-	os.Remove(filepath.Join(cfg.Out, "atlas-bank-tavora-aid", "rss.xml"))
+	os.Remove(filepath.Join(cfg.Out, "kelmor-ferry-returns", "rss.xml"))
 	third, phases := run()
 	if !scored(phases) || third.Written != 1 {
 		t.Errorf("deleted feed not rewritten: %d written, phases %v", third.Written, phases)

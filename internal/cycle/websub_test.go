@@ -50,7 +50,7 @@ func TestWebSubPingsChangedFeedsAndRetries(t *testing.T) {
 	h := &hub{}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	cfg, st := testSite(t, "site:\n  title: T\n  url: https://news.example.com\nwebsub:\n  hub: "+srv.URL+"/hub\n", false)
+	cfg, st := riverSite(t, "websub:\n  hub: "+srv.URL+"/hub\n")
 	ctx := context.Background()
 	q := websub.NewQueue()
 	opt := Options{Store: st, WebSub: q}
@@ -69,7 +69,7 @@ func TestWebSubPingsChangedFeedsAndRetries(t *testing.T) {
 			t.Errorf("hub.mode %q", m)
 		}
 	}
-	atom, _ := os.ReadFile(filepath.Join(cfg.Out, "halden-strata-battery-platform", "atom.xml"))
+	atom, _ := os.ReadFile(filepath.Join(cfg.Out, "kelmor-bridge-closed", "atom.xml"))
 	if !strings.Contains(string(atom), `rel="hub"`) || !strings.Contains(string(atom), srv.URL+"/hub") {
 		t.Error("atom feed lacks its hub link")
 	}
