@@ -48,6 +48,12 @@ type Daemon struct {
 	store   *state.Store
 	metrics *Metrics
 	pings   *websub.Queue
+	handler *serve.Handler
+
+	// rerun is a reload cycle that arrived while a cycle was running: it
+	// runs as soon as that one ends, so a new config never waits a whole
+	// schedule period.
+	rerun atomic.Bool
 
 	running sync.Mutex // held while a cycle runs: cycles never overlap
 	wg      sync.WaitGroup
@@ -92,10 +98,10 @@ func Run(ctx context.Context, opt Options) error {
 	reg := prometheus.NewRegistry()
 	d.metrics = NewMetrics(reg)
 	period := schedulePeriod(cfg.Schedule)
-	handler := serve.NewHandler(serve.Options{
-		Root: cfg.Out, MaxAge: period, Health: d.health, Registry: reg, Logger: d.log,
+	d.handler = serve.NewHandler(serve.Options{
+		Root: cfg.Out, MaxAge: period, Health: d.health, Ready: d.ready, Registry: reg, Logger: d.log,
 	})
-	srv := serve.NewServer(listen, handler)
+	srv := serve.NewServer(listen, d.handler)
 	serveDone := make(chan error, 1)
 	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServing()
@@ -172,11 +178,21 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 		return
 	}
 	if !d.running.TryLock() {
+		if why == "reload" {
+			d.rerun.Store(true)
+			d.log.Info("reload cycle queued: it runs when the current cycle ends")
+			return
+		}
 		d.log.Warn("cycle skipped: the previous one is still running", "trigger", why)
 		d.metrics.CycleDone(0, "skipped", 0, time.Time{})
 		return
 	}
-	defer d.running.Unlock()
+	defer func() {
+		d.running.Unlock()
+		if d.rerun.CompareAndSwap(true, false) {
+			d.goCycle(ctx, "reload")
+		}
+	}()
 	cfg := d.cfg.Load()
 	start := time.Now()
 	defer func() {
@@ -193,7 +209,7 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 	if err != nil {
 		msg := err.Error()
 		d.lastErr.Store(&msg)
-		d.log.Error("cycle failed", "trigger", why, "err", err)
+		d.log.Error("cycle failed", "trigger", why, "error", err)
 		d.metrics.CycleDone(time.Since(start), "failed", 0, time.Time{})
 		return
 	}
@@ -201,10 +217,10 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 	d.lastSuccess.Store(now.UnixNano())
 	d.lastErr.Store(nil)
 	for _, f := range sum.Failed {
-		d.log.Warn("source failed", "source", f.Name, "err", f.Err)
+		d.log.Warn("source failed", "source", f.Name, "error", f.Err)
 	}
 	if sum.PingErr != nil {
-		d.log.Warn("websub ping failed; will retry after the next cycle", "err", sum.PingErr)
+		d.log.Warn("websub ping failed; will retry after the next cycle", "error", sum.PingErr)
 	}
 	for _, r := range sum.Sources {
 		d.metrics.Fetch(r.Name, r.Status)
@@ -221,14 +237,14 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 func (d *Daemon) reload(c *cron.Cron, entry cron.EntryID) (cron.EntryID, bool) {
 	cfg, err := config.Load(d.opt.ConfigPath)
 	if err != nil {
-		d.log.Error("reload refused: keeping the running config", "err", err)
+		d.log.Error("reload refused: keeping the running config", "error", err)
 		return entry, false
 	}
 	old := d.cfg.Load()
 	if cfg.Schedule != old.Schedule {
 		id, err := d.schedule(c, cfg.Schedule)
 		if err != nil {
-			d.log.Error("reload refused: keeping the running config", "err", err)
+			d.log.Error("reload refused: keeping the running config", "error", err)
 			return entry, false
 		}
 		c.Remove(entry)
@@ -244,8 +260,18 @@ func (d *Daemon) reload(c *cron.Cron, entry cron.EntryID) (cron.EntryID, bool) {
 		cfg.Out, cfg.State = old.Out, old.State
 	}
 	d.cfg.Store(cfg)
+	d.handler.SetMaxAge(schedulePeriod(cfg.Schedule))
 	d.log.Info("config reloaded", "path", d.opt.ConfigPath, "sources", len(cfg.Sources), "schedule", cfg.Schedule)
 	return entry, true
+}
+
+// ready is /readyz: a load balancer should send readers here only once a
+// cycle has published, or they get 404s for feeds not written yet.
+func (d *Daemon) ready() (bool, string) {
+	if d.lastSuccess.Load() == 0 {
+		return false, "starting: no cycle has published yet " + reason(d.lastErr.Load())
+	}
+	return true, ""
 }
 
 // health is /healthz: healthy when the last successful cycle is at most

@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -106,4 +108,108 @@ func TestSchedulePeriod(t *testing.T) {
 			t.Errorf("%q: %v, want %v", spec, got, want)
 		}
 	}
+}
+
+// startDaemon runs a daemon on cfg with the given cycle until the test
+// ends, and returns its address and reload channel.
+func startDaemon(t *testing.T, cfg string, cyc func(context.Context, *config.Config, cycle.Options) (*cycle.Summary, error)) (string, chan os.Signal) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	reload := make(chan os.Signal, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{
+			ConfigPath: cfg, Listen: "127.0.0.1:0", Ready: ready, Reload: reload,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Cycle: cyc,
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Error("no shutdown")
+		}
+	})
+	return <-ready, reload
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestReloadDuringACycleRunsOnceItEnds: a SIGHUP while a cycle runs must
+// not wait for the next scheduled cycle (an hour away here).
+func TestReloadDuringACycleRunsOnceItEnds(t *testing.T) {
+	cfg := writeConfig(t, "@every 1h")
+	release := make(chan struct{})
+	var calls atomic.Int64
+	var schedules []string
+	var mu sync.Mutex
+	_, reload := startDaemon(t, cfg, func(ctx context.Context, c *config.Config, o cycle.Options) (*cycle.Summary, error) {
+		mu.Lock()
+		schedules = append(schedules, c.Schedule)
+		mu.Unlock()
+		if calls.Add(1) == 1 {
+			<-release
+		}
+		return cycle.Run(ctx, c, o)
+	})
+	waitFor(t, "the first cycle", func() bool { return calls.Load() == 1 })
+	data, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(data), "@every 1h", "@every 2h", 1)), 0o644)
+	reload <- syscall.SIGHUP
+	time.Sleep(200 * time.Millisecond) // the reload is handled while the cycle still runs
+	close(release)
+	waitFor(t, "the reload cycle", func() bool { return calls.Load() == 2 })
+	mu.Lock()
+	defer mu.Unlock()
+	if schedules[1] != "@every 2h" {
+		t.Errorf("the queued cycle ran with schedule %q, not the reloaded config's", schedules[1])
+	}
+}
+
+// TestReadyzAndMaxAgeFollowTheDaemon: /readyz is 503 until a cycle has
+// published, and Cache-Control follows a reloaded schedule.
+func TestReadyzAndMaxAgeFollowTheDaemon(t *testing.T) {
+	cfg := writeConfig(t, "@every 1h")
+	release := make(chan struct{})
+	var calls atomic.Int64
+	addr, reload := startDaemon(t, cfg, func(ctx context.Context, c *config.Config, o cycle.Options) (*cycle.Summary, error) {
+		if calls.Add(1) == 1 {
+			<-release
+		}
+		return cycle.Run(ctx, c, o)
+	})
+	status := func(path string) (int, string) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Cache-Control")
+	}
+	if code, _ := status("/readyz"); code != 503 {
+		t.Errorf("/readyz during the first cycle: %d, want 503", code)
+	}
+	if code, _ := status("/healthz"); code != 200 {
+		t.Errorf("/healthz during the first cycle: %d, want 200 (liveness)", code)
+	}
+	close(release)
+	waitFor(t, "readiness", func() bool { code, _ := status("/readyz"); return code == 200 })
+	if _, cc := status("/a/rss.xml"); cc != "public, max-age=3600" {
+		t.Errorf("Cache-Control %q", cc)
+	}
+	data, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(data), "@every 1h", "@every 10m", 1)), 0o644)
+	reload <- syscall.SIGHUP
+	waitFor(t, "the new max-age", func() bool { _, cc := status("/a/rss.xml"); return cc == "public, max-age=600" })
 }

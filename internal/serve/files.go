@@ -20,8 +20,8 @@ var (
 
 // files serves the output folder.
 type files struct {
-	dir          string // absolute path of the folder
-	cacheControl []string
+	dir          string                   // absolute path of the folder
+	cacheControl atomic.Pointer[[]string] // swapped when a reload changes the schedule
 	cache        *cache
 	log          *slog.Logger
 
@@ -96,7 +96,7 @@ func (s *files) write(w http.ResponseWriter, r *http.Request, e *entry) {
 	}
 	h := w.Header()
 	h["Content-Type"] = e.ctype
-	h["Cache-Control"] = s.cacheControl
+	h["Cache-Control"] = *s.cacheControl.Load()
 	h["Last-Modified"] = e.lastMod
 	h["Etag"] = v.hdrETag
 	h["X-Content-Type-Options"] = hdrNosniff
@@ -166,7 +166,7 @@ func (s *files) stream(w http.ResponseWriter, r *http.Request, root *os.Root, na
 	}
 	h := w.Header()
 	h["Content-Type"] = contentType(name)
-	h["Cache-Control"] = s.cacheControl
+	h["Cache-Control"] = *s.cacheControl.Load()
 	h["X-Content-Type-Options"] = hdrNosniff
 	http.ServeContent(w, r, "", fi.ModTime(), f)
 }

@@ -18,7 +18,8 @@ import (
 type Options struct {
 	Root     string                          // the output folder (out/)
 	MaxAge   time.Duration                   // Cache-Control max-age for files; 0 → no-cache
-	Health   func() (ok bool, reason string) // nil → always healthy
+	Health   func() (ok bool, reason string) // /healthz (liveness); nil → always healthy
+	Ready    func() (ok bool, reason string) // /readyz (has published); nil → always ready
 	Registry *prometheus.Registry            // nil → a new one; /metrics serves it
 	Logger   *slog.Logger                    // nil → discard
 
@@ -33,9 +34,11 @@ var (
 	hdrPlainText = []string{"text/plain; charset=utf-8"}
 )
 
-type handler struct {
+// Handler serves the output folder, health, readiness and metrics.
+type Handler struct {
 	files   *files
 	health  func() (bool, string)
+	ready   func() (bool, string)
 	metrics http.Handler
 	codes   codeCounters
 	log     *slog.Logger
@@ -44,7 +47,7 @@ type handler struct {
 // NewHandler serves /healthz, /metrics and, for every other path, the
 // files under opt.Root. It registers only braid_http_requests_total with
 // opt.Registry, so the daemon may register its cycle metrics on the same registry.
-func NewHandler(opt Options) http.Handler {
+func NewHandler(opt Options) *Handler {
 	log := opt.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -66,14 +69,14 @@ func NewHandler(opt Options) http.Handler {
 		log.Error("serve: no output folder configured; every file request will be 404")
 		dir = "\x00" // unopenable: serve nothing rather than the working directory
 	}
-	return &handler{
+	h := &Handler{
 		files: &files{
-			dir:          dir,
-			cacheControl: []string{cacheControl(opt.MaxAge)},
-			cache:        newCache(opt.CacheBytes),
-			log:          log,
+			dir:   dir,
+			cache: newCache(opt.CacheBytes),
+			log:   log,
 		},
 		health: opt.Health,
+		ready:  opt.Ready,
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 			ErrorLog:      promLogger{log},
 			ErrorHandling: promhttp.ContinueOnError,
@@ -81,6 +84,15 @@ func NewHandler(opt Options) http.Handler {
 		codes: newCodeCounters(newHTTPRequests(reg)),
 		log:   log,
 	}
+	h.SetMaxAge(opt.MaxAge)
+	return h
+}
+
+// SetMaxAge changes the Cache-Control max-age of files, for a reload that
+// changed the schedule: the header must follow the config in force.
+func (h *Handler) SetMaxAge(maxAge time.Duration) {
+	v := []string{cacheControl(maxAge)}
+	h.files.cacheControl.Store(&v)
 }
 
 // cacheControl lets readers and proxies reuse a feed for one schedule
@@ -94,7 +106,7 @@ func cacheControl(maxAge time.Duration) string {
 	return "public, max-age=" + strconv.FormatInt(secs, 10)
 }
 
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
 	h.route(rec, r)
 	code := rec.code
@@ -109,7 +121,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (h *handler) route(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = hdrAllow
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
@@ -117,7 +129,9 @@ func (h *handler) route(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case "/healthz":
-		h.serveHealth(w)
+		serveCheck(w, h.health, "unhealthy")
+	case "/readyz":
+		serveCheck(w, h.ready, "not ready")
 	case "/metrics":
 		h.metrics.ServeHTTP(w, r)
 	default:
@@ -125,12 +139,12 @@ func (h *handler) route(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveHealth answers load balancers and supervisors; the reason goes in
+// serveCheck answers load balancers and supervisors; the reason goes in
 // the body so that whoever curls a failing check sees why.
-func (h *handler) serveHealth(w http.ResponseWriter) {
+func serveCheck(w http.ResponseWriter, check func() (bool, string), failed string) {
 	ok, reason := true, ""
-	if h.health != nil {
-		ok, reason = h.health()
+	if check != nil {
+		ok, reason = check()
 	}
 	hd := w.Header()
 	hd["Content-Type"] = hdrPlainText
@@ -141,7 +155,7 @@ func (h *handler) serveHealth(w http.ResponseWriter) {
 		return
 	}
 	if reason == "" {
-		reason = "unhealthy"
+		reason = failed
 	}
 	w.WriteHeader(http.StatusServiceUnavailable)
 	_, _ = io.WriteString(w, reason+"\n")

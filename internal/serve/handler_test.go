@@ -1,8 +1,11 @@
 package serve
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHealthz(t *testing.T) {
@@ -55,5 +58,46 @@ func TestOwnRegistryHasProcessMetrics(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("missing %s", want)
 		}
+	}
+}
+
+func TestReadyz(t *testing.T) {
+	ready := false
+	base, c := start(t, Options{Root: t.TempDir(), Ready: func() (bool, string) {
+		if !ready {
+			return false, "starting: the first cycle has not published yet"
+		}
+		return true, ""
+	}})
+	resp, body := fetch(t, c, "GET", base+"/readyz", nil)
+	if resp.StatusCode != 503 || body != "starting: the first cycle has not published yet\n" {
+		t.Errorf("before the first cycle: %d %q", resp.StatusCode, body)
+	}
+	ready = true
+	if resp, body := fetch(t, c, "GET", base+"/readyz", nil); resp.StatusCode != 200 || body != "ok\n" {
+		t.Errorf("after the first cycle: %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestSetMaxAgeFollowsTheConfigInForce(t *testing.T) {
+	root := t.TempDir()
+	put(t, root, "rss.xml", "x")
+	h := NewHandler(Options{Root: root, MaxAge: time.Hour})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	get := func() string {
+		resp, err := http.Get(srv.URL + "/rss.xml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.Header.Get("Cache-Control")
+	}
+	if got := get(); got != "public, max-age=3600" {
+		t.Errorf("Cache-Control %q", got)
+	}
+	h.SetMaxAge(5 * time.Minute)
+	if got := get(); got != "public, max-age=300" {
+		t.Errorf("after SetMaxAge: Cache-Control %q", got)
 	}
 }

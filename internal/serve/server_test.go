@@ -2,7 +2,6 @@ package serve
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -106,8 +105,14 @@ func TestServeShutdownDeadline(t *testing.T) {
 	}()
 	<-entered
 	cancel()
-	if err := <-served; !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Serve = %v, want a deadline error", err)
+	// Past the deadline the slow client is cut and the stop is still a
+	// clean one: the daemon exits 0 on SIGTERM whatever clients do.
+	if err := <-served; err != nil {
+		t.Errorf("Serve = %v, want nil after cutting the slow client", err)
+	}
+	if c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		c.Close()
+		t.Error("still accepting connections after shutdown")
 	}
 }
 
