@@ -62,6 +62,16 @@ func (d dialect) lockRows() string {
 	return ``
 }
 
+// byName orders by a text column byte-wise, as SQLite does: PostgreSQL
+// would follow the database's locale, and listings (hence output) must
+// not depend on where the state lives.
+func (d dialect) byName(col string) string {
+	if d.pg {
+		return col + ` COLLATE "C"`
+	}
+	return col
+}
+
 // snapshot is how Copy reads a consistent view of a whole database.
 func (d dialect) snapshot() *sql.TxOptions {
 	if d.pg {

@@ -34,7 +34,7 @@ func (s *Store) ClaimDue(ctx context.Context, node string, names []string, now t
 	}
 	// Sorted, so concurrent inserters take row locks in one order and
 	// cannot deadlock.
-	if _, err := s.exec(ctx, `INSERT INTO leases(source) `+s.d.jsonList()+` ORDER BY value
+	if _, err := s.exec(ctx, `INSERT INTO leases(source) `+s.d.jsonList()+` ORDER BY `+s.d.byName("value")+`
 		ON CONFLICT(source) DO NOTHING`, string(list)); err != nil {
 		return nil, fmt.Errorf("state: claim for %s: %w", node, err)
 	}
@@ -42,7 +42,7 @@ func (s *Store) ClaimDue(ctx context.Context, node string, names []string, now t
 	rows, err := s.query(ctx, `UPDATE leases SET node = ?, expires_ms = ?
 		WHERE source IN (SELECT source FROM leases
 			WHERE source IN (`+s.d.jsonList()+`) AND expires_ms <= ?
-			ORDER BY source LIMIT ?`+s.d.lockRows()+`)
+			ORDER BY `+s.d.byName("source")+` LIMIT ?`+s.d.lockRows()+`)
 		RETURNING source`, node, now.Add(lease).UnixMilli(), string(list), nowMS, limit)
 	if err != nil {
 		return nil, fmt.Errorf("state: claim for %s: %w", node, err)
@@ -83,7 +83,7 @@ type Lease struct {
 
 // Leases returns every lease row, by source.
 func (s *Store) Leases(ctx context.Context) ([]Lease, error) {
-	rows, err := s.query(ctx, `SELECT source, node, expires_ms FROM leases ORDER BY source`)
+	rows, err := s.query(ctx, `SELECT source, node, expires_ms FROM leases ORDER BY `+s.d.byName("source"))
 	if err != nil {
 		return nil, fmt.Errorf("state: leases: %w", err)
 	}

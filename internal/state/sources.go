@@ -257,7 +257,7 @@ func (s *Store) PruneSources(ctx context.Context, keep []string) error {
 }
 
 func (s *Store) sourceNames(ctx context.Context) ([]string, error) {
-	rows, err := s.query(ctx, `SELECT name FROM sources ORDER BY name`)
+	rows, err := s.query(ctx, `SELECT name FROM sources ORDER BY `+s.d.byName("name"))
 	if err != nil {
 		return nil, fmt.Errorf("state: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -61,4 +62,15 @@ func URL(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// ClosedPort returns a 127.0.0.1 port nothing listens on, as a string,
+// for tests of an unreachable database.
+func ClosedPort(t testing.TB) string {
+	t.Helper()
+	p, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strconv.Itoa(p)
 }
