@@ -135,16 +135,33 @@ func (c *Cluster) start(ctx context.Context) error {
 		if c.port, err = freePort(); err != nil {
 			return err
 		}
-		// fsync off: a test cluster never outlives a crash.
-		opts := fmt.Sprintf("-h 127.0.0.1 -p %d -k %s -F -c max_connections=300", c.port, c.dir)
-		err = c.run(ctx, "pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "log"), "-o", opts, "-w", "-t", "60", "start")
-		if err == nil {
+		if err = c.startOnPort(ctx); err == nil {
 			return nil
 		}
 	}
-	log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
-	return fmt.Errorf("%w\n%s", err, log)
+	return err
 }
+
+func (c *Cluster) startOnPort(ctx context.Context) error {
+	// fsync off: a test cluster never outlives a crash.
+	opts := fmt.Sprintf("-h 127.0.0.1 -p %d -k %s -F -c max_connections=300", c.port, c.dir)
+	err := c.run(ctx, "pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "log"), "-o", opts, "-w", "-t", "60", "start")
+	if err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
+		return fmt.Errorf("%w\n%s", err, log)
+	}
+	return nil
+}
+
+// Pause stops the server, closing every connection, and keeps its data:
+// the database becomes unreachable until Resume.
+func (c *Cluster) Pause(ctx context.Context) error {
+	return c.run(ctx, "pg_ctl", "-D", c.data(), "-m", "fast", "-w", "stop")
+}
+
+// Resume starts a paused server again on the same port, so URLs handed
+// out before still work.
+func (c *Cluster) Resume(ctx context.Context) error { return c.startOnPort(ctx) }
 
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
