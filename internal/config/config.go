@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/braid-feeds/braid/internal/state/dsn"
 )
 
 // ErrInvalid wraps every error about the config's content, so callers can
@@ -282,7 +284,9 @@ func (c *Config) resolvePaths() {
 	}
 	c.Content = abs(c.Content)
 	c.Out = abs(c.Out)
-	c.State = abs(c.State)
+	if !dsn.IsURL(c.State) { // a postgres:// URL is not a path
+		c.State = abs(c.State)
+	}
 	for i := range c.Sources {
 		if !isHTTP(c.Sources[i].URL) {
 			c.Sources[i].URL = abs(strings.TrimPrefix(c.Sources[i].URL, "file://"))

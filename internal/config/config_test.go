@@ -61,6 +61,8 @@ func TestInvalid(t *testing.T) {
 		{"bad format", minimal + "formats: [rss, rdf]\n", []string{"formats[1]", "rdf"}},
 		{"bad duration", minimal + "related:\n  max_age: soon\n", []string{"config.yaml:5", "soon"}},
 		{"min_score out of scale", minimal + "related:\n  min_score: 3\n", []string{"related.min_score", "between 0 and 1"}},
+		{"mysql state", minimal + "state: mysql://root@db/braid\n", []string{"config.yaml:4", "state", `scheme "mysql"`}},
+		{"redis state", minimal + "state: \"redis://cache:6379/0\"\n", []string{"config.yaml:4", "state", "postgres://"}},
 		{"not yaml", "site: [\n", []string{"config.yaml"}},
 		{"empty file", "", []string{"site.title", "site.url"}},
 	}
@@ -77,6 +79,32 @@ func TestInvalid(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
+			}
+		})
+	}
+}
+
+// TestStateKey: a path is resolved against the config's folder; a
+// postgres URL is kept as written.
+func TestStateKey(t *testing.T) {
+	for _, tc := range []struct{ value, want string }{
+		{"data/state.db", "data/state.db"},
+		{"/var/lib/braid/state.db", "/var/lib/braid/state.db"},
+		{"postgres://braid@db.example:5432/braid?sslmode=require", "postgres://braid@db.example:5432/braid?sslmode=require"},
+		{"postgresql://braid@127.0.0.1/braid", "postgresql://braid@127.0.0.1/braid"},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			p := write(t, minimal+"state: \""+tc.value+"\"\n")
+			c, err := Load(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.want
+			if !strings.Contains(want, "://") && !filepath.IsAbs(want) {
+				want = filepath.Join(filepath.Dir(p), want)
+			}
+			if c.State != want {
+				t.Errorf("state = %q, want %q", c.State, want)
 			}
 		})
 	}

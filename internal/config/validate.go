@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/braid-feeds/braid/internal/state/dsn"
 )
 
 // Validate checks every key and reports all problems at once, each naming
@@ -41,6 +43,9 @@ func (c *Config) Validate() error {
 		if strings.TrimSpace(v) == "" {
 			bad(key, "must not be empty")
 		}
+	}
+	if _, err := dsn.Parse(c.State); err != nil {
+		bad("state", "%v", err)
 	}
 	if len(c.Formats) == 0 {
 		bad("formats", "needs at least one of %s", strings.Join(render.FormatNames(), ", "))

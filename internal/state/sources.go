@@ -31,6 +31,9 @@ type Source struct {
 	TTL          time.Duration
 	Gone         bool        // answered 410: not fetched again until URL changes
 	Feed         feed.Origin // the feed's own title, link, id
+	// FetchedBy is the fleet node that fetched the source last, "" when a
+	// single braid does all the work.
+	FetchedBy string
 }
 
 // Item is a source's item as last fetched successfully.
@@ -41,8 +44,8 @@ type Item struct {
 }
 
 const selectSource = `SELECT name, url, moved_to, etag, last_modified, status, http_status,
-	error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed
-	FROM sources WHERE name = ?`
+	error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed,
+	fetched_by FROM sources WHERE name = ?`
 
 // Source returns the stored state of the named source, or ErrNotFound.
 func (s *Store) Source(ctx context.Context, name string) (Source, error) {
@@ -56,7 +59,7 @@ func (s *Store) Source(ctx context.Context, name string) (Source, error) {
 	}
 	err = q.QueryRowContext(ctx, name).Scan(&src.Name, &src.URL, &moved, &src.ETag, &src.LastModified,
 		&src.Status, &src.HTTPStatus, &src.ErrorClass, &src.Error, &la, &ls, &src.Failures, &nf, &hn, &ttl,
-		&gone, &feedJSON)
+		&gone, &feedJSON, &src.FetchedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Source{Name: name}, ErrNotFound
 	}
@@ -119,17 +122,20 @@ func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
 }
 
 const upsertSource = `INSERT INTO sources(name, url, moved_to, etag, last_modified, status, http_status,
-	error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed)
-	VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+	error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed,
+	fetched_by)
+	VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 	ON CONFLICT(name) DO UPDATE SET url=excluded.url, moved_to=excluded.moved_to, etag=excluded.etag,
 	last_modified=excluded.last_modified, status=excluded.status, http_status=excluded.http_status,
 	error_class=excluded.error_class, error=excluded.error, last_attempt=excluded.last_attempt,
 	last_success=excluded.last_success, failures=excluded.failures, next_fetch=excluded.next_fetch,
-	hint_next=excluded.hint_next, ttl=excluded.ttl, gone=excluded.gone, feed=excluded.feed`
+	hint_next=excluded.hint_next, ttl=excluded.ttl, gone=excluded.gone, feed=excluded.feed,
+	fetched_by=excluded.fetched_by`
 
 const (
 	deleteItems = `DELETE FROM items WHERE source = ?`
-	insertItem  = `INSERT OR IGNORE INTO items(source, id, position, first_seen, hash, data) VALUES(?,?,?,?,?,?)`
+	insertItem  = `INSERT INTO items(source, id, position, first_seen, hash, data) VALUES(?,?,?,?,?,?)
+		ON CONFLICT(source, id) DO NOTHING`
 )
 
 // SaveSource records a fetch outcome. When items is non-nil it replaces the
@@ -160,7 +166,7 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 	_, err = tx.StmtContext(ctx, upsert).ExecContext(ctx,
 		src.Name, src.URL, src.MovedTo, src.ETag, src.LastModified, src.Status, src.HTTPStatus,
 		src.ErrorClass, src.Error, unix(src.LastAttempt), unix(src.LastSuccess), src.Failures,
-		unix(src.NextFetch), unix(src.HintNext), int64(src.TTL/time.Second), gone, string(feedJSON))
+		unix(src.NextFetch), unix(src.HintNext), int64(src.TTL/time.Second), gone, string(feedJSON), src.FetchedBy)
 	if err != nil {
 		return fmt.Errorf("state: source %s: %w", src.Name, err)
 	}
@@ -197,7 +203,7 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 
 // ItemCounts returns how many items each source holds.
 func (s *Store) ItemCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT source, COUNT(*) FROM items GROUP BY source`)
+	rows, err := s.query(ctx, `SELECT source, COUNT(*) FROM items GROUP BY source`)
 	if err != nil {
 		return nil, fmt.Errorf("state: %w", err)
 	}
@@ -232,15 +238,26 @@ func (s *Store) PruneSources(ctx context.Context, keep []string) error {
 		if want[n] {
 			continue
 		}
-		if _, err := s.db.ExecContext(ctx, `DELETE FROM sources WHERE name = ?`, n); err != nil {
+		if _, err := s.exec(ctx, `DELETE FROM sources WHERE name = ?`, n); err != nil {
 			return fmt.Errorf("state: drop source %s: %w", n, err)
 		}
+	}
+	// Leases too, including those of sources claimed but never saved.
+	list, err := json.Marshal(keep)
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	if keep == nil {
+		list = []byte("[]")
+	}
+	if _, err := s.exec(ctx, `DELETE FROM leases WHERE source NOT IN (`+s.d.jsonList()+`)`, string(list)); err != nil {
+		return fmt.Errorf("state: drop leases: %w", err)
 	}
 	return nil
 }
 
 func (s *Store) sourceNames(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sources ORDER BY name`)
+	rows, err := s.query(ctx, `SELECT name FROM sources ORDER BY `+s.d.byName("name"))
 	if err != nil {
 		return nil, fmt.Errorf("state: %w", err)
 	}

@@ -5,21 +5,101 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/braid-feeds/braid/internal/state/dsn"
 )
 
-// Store is an open state file.
+// Store is an open state database.
 type Store struct {
 	db   *sql.DB
-	path string
+	d    dialect
+	path string // for messages: the file, or the URL without its password
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
+}
+
+// ErrNotFound is returned when a source has no state yet.
+var ErrNotFound = errors.New("state: not found")
+
+// ErrUnsupported is returned by Open for a URL of a scheme braid cannot
+// store state in.
+var ErrUnsupported = dsn.ErrUnsupported
+
+// Open opens (creating if needed) the state at target, a SQLite file path
+// or a postgres:// URL, and brings its schema up to date. Several
+// processes may open a fresh state at once.
+func Open(ctx context.Context, target string) (*Store, error) {
+	kind, err := dsn.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	var s *Store
+	if kind == dsn.Postgres {
+		s, err = openPostgres(target)
+	} else {
+		s, err = openSQLite(target)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("state: %s: %w", s.path, err)
+	}
+	return s, nil
+}
+
+func openSQLite(path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	// busy_timeout: a second braid process (e.g. `braid sources` while the
+	// daemon runs) waits for the writer instead of failing at once.
+	// _txlock=immediate: a transaction takes the write lock when it
+	// begins, so two processes never both read then both try to write
+	// (which SQLite can only resolve by failing one with SQLITE_BUSY).
+	src := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", src)
+	if err != nil {
+		return nil, fmt.Errorf("state: open %s: %w", path, err)
+	}
+	// One connection: SQLite serializes writers anyway, and this keeps
+	// pragmas and transactions simple.
+	db.SetMaxOpenConns(1)
+	return &Store{db: db, path: path}, nil
+}
+
+func openPostgres(target string) (*Store, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		// url's error quotes the whole URL, password included.
+		return nil, fmt.Errorf("state: %w: malformed postgres URL", ErrUnsupported)
+	}
+	// Without a connect timeout an unreachable host stalls a cycle for the
+	// kernel's TCP timeout, minutes, before the error is even logged.
+	q := u.Query()
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", "10")
+		u.RawQuery = q.Encode()
+	}
+	db, err := sql.Open("pgx", u.String())
+	if err != nil {
+		return nil, fmt.Errorf("state: open %s: %w", u.Redacted(), err)
+	}
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{db: db, d: dialect{pg: true}, path: u.Redacted()}, nil
 }
 
 // stmt returns query prepared once per Store: a cycle runs the same few
@@ -30,7 +110,7 @@ func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st := s.stmts[query]; st != nil {
 		return st, nil
 	}
-	st, err := s.db.PrepareContext(ctx, query)
+	st, err := s.db.PrepareContext(ctx, s.d.q(query))
 	if err != nil {
 		return nil, err
 	}
@@ -41,105 +121,19 @@ func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// schema is applied in order; the index+1 is the schema version.
-var schema = []string{
-	`CREATE TABLE articles (
-		slug       TEXT PRIMARY KEY,
-		first_seen INTEGER NOT NULL
-	);
-	CREATE TABLE sources (
-		name          TEXT PRIMARY KEY,
-		url           TEXT NOT NULL,
-		moved_to      TEXT NOT NULL DEFAULT '',
-		etag          TEXT NOT NULL DEFAULT '',
-		last_modified TEXT NOT NULL DEFAULT '',
-		status        TEXT NOT NULL DEFAULT '',
-		http_status   INTEGER NOT NULL DEFAULT 0,
-		error_class   TEXT NOT NULL DEFAULT '',
-		error         TEXT NOT NULL DEFAULT '',
-		last_attempt  INTEGER NOT NULL DEFAULT 0,
-		last_success  INTEGER NOT NULL DEFAULT 0,
-		failures      INTEGER NOT NULL DEFAULT 0,
-		next_fetch    INTEGER NOT NULL DEFAULT 0,
-		gone          INTEGER NOT NULL DEFAULT 0,
-		feed          TEXT NOT NULL DEFAULT '{}'
-	);
-	CREATE TABLE items (
-		source     TEXT NOT NULL REFERENCES sources(name) ON DELETE CASCADE,
-		id         TEXT NOT NULL,
-		position   INTEGER NOT NULL,
-		first_seen INTEGER NOT NULL,
-		hash       TEXT NOT NULL,
-		data       TEXT NOT NULL,
-		PRIMARY KEY (source, id)
-	);`,
-	// 2: the publisher's own caching hints are kept apart from next_fetch
-	// (Retry-After and failure backoff) because fetch.respect_hints may
-	// turn them off without touching what a server demanded; ttl is kept
-	// so a 304, which carries no body, still knows the feed's <ttl>.
-	`ALTER TABLE sources ADD COLUMN hint_next INTEGER NOT NULL DEFAULT 0;
-	ALTER TABLE sources ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0;`,
-	// 3: small values the cycle keeps, such as the fingerprint of the
-	// inputs it last published.
-	`CREATE TABLE meta (
-		key   TEXT PRIMARY KEY,
-		value TEXT NOT NULL
-	);`,
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.db.ExecContext(ctx, s.d.q(query), args...)
 }
 
-// Open opens (creating if needed) the state file at path and brings its
-// schema up to date.
-func Open(ctx context.Context, path string) (*Store, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("state: %w", err)
-	}
-	// busy_timeout: a second braid process (e.g. `braid sources` while the
-	// daemon runs) waits for the writer instead of failing at once.
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("state: open %s: %w", path, err)
-	}
-	// One connection: SQLite serializes writers anyway, and this keeps
-	// pragmas and transactions simple.
-	db.SetMaxOpenConns(1)
-	s := &Store{db: db, path: path}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("state: %s: %w", path, err)
-	}
-	return s, nil
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.db.QueryContext(ctx, s.d.q(query), args...)
 }
 
-func (s *Store) migrate(ctx context.Context) error {
-	var v int
-	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
-		return err
-	}
-	if v > len(schema) {
-		return fmt.Errorf("schema version %d is newer than this braid knows (%d)", v, len(schema))
-	}
-	for ; v < len(schema); v++ {
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, schema[v]); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate to %d: %w", v+1, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v+1)); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.db.QueryRowContext(ctx, s.d.q(query), args...)
 }
 
-// Close closes the state file.
+// Close closes the state.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	for _, st := range s.stmts {
@@ -150,27 +144,33 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// Path is the file the store was opened from.
+// Path is the file the store was opened from, or its URL without the
+// password: safe to log.
 func (s *Store) Path() string { return s.path }
+
+// Backend is "sqlite" or "postgres".
+func (s *Store) Backend() string {
+	if s.d.pg {
+		return dsn.Postgres.String()
+	}
+	return dsn.SQLite.String()
+}
 
 // ArticleFirstSeen returns when the article with slug was first seen,
 // recording now if it never was. Undated articles take this as their date,
 // so it must not move between runs.
 func (s *Store) ArticleFirstSeen(ctx context.Context, slug string, now time.Time) (time.Time, error) {
-	if _, err := s.db.ExecContext(ctx,
+	if _, err := s.exec(ctx,
 		`INSERT INTO articles(slug, first_seen) VALUES(?, ?) ON CONFLICT(slug) DO NOTHING`,
 		slug, now.UTC().Unix()); err != nil {
 		return time.Time{}, fmt.Errorf("state: article %s: %w", slug, err)
 	}
 	var ts int64
-	if err := s.db.QueryRowContext(ctx, `SELECT first_seen FROM articles WHERE slug = ?`, slug).Scan(&ts); err != nil {
+	if err := s.queryRow(ctx, `SELECT first_seen FROM articles WHERE slug = ?`, slug).Scan(&ts); err != nil {
 		return time.Time{}, fmt.Errorf("state: article %s: %w", slug, err)
 	}
 	return time.Unix(ts, 0).UTC(), nil
 }
-
-// ErrNotFound is returned when a source has no state yet.
-var ErrNotFound = errors.New("state: not found")
 
 func unix(t time.Time) int64 {
 	if t.IsZero() {
@@ -189,7 +189,7 @@ func fromUnix(v int64) time.Time {
 // Meta returns a value the cycle stored under key, or "" when none.
 func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	err := s.queryRow(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -201,7 +201,7 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 
 // SetMeta stores value under key.
 func (s *Store) SetMeta(ctx context.Context, key, value string) error {
-	if _, err := s.db.ExecContext(ctx,
+	if _, err := s.exec(ctx,
 		`INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
 		key, value); err != nil {
 		return fmt.Errorf("state: meta %s: %w", key, err)

@@ -1,0 +1,55 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/braid-feeds/braid/internal/state/pgtest"
+)
+
+// BenchmarkClaimDue: one node claiming 1,000 due sources in batches of
+// 100, as a daemon would each period; ns/op is per period.
+func BenchmarkClaimDue(b *testing.B) {
+	names := make([]string, 1000)
+	for i := range names {
+		names[i] = fmt.Sprintf("src-%04d", i)
+	}
+	for _, be := range []struct {
+		name string
+		dsn  func(b *testing.B) string
+	}{
+		{"sqlite", func(b *testing.B) string { return filepath.Join(b.TempDir(), "state.db") }},
+		{"postgres", func(b *testing.B) string { return pgtest.URL(b) }},
+	} {
+		b.Run(be.name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(ctx, be.dsn(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			now := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+			for b.Loop() {
+				claimed := 0
+				for {
+					got, err := s.ClaimDue(ctx, "n", names, now, time.Minute, 100)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(got) == 0 {
+						break
+					}
+					claimed += len(got)
+				}
+				if claimed != len(names) {
+					b.Fatalf("claimed %d of %d", claimed, len(names))
+				}
+				now = now.Add(time.Minute)
+			}
+			b.ReportMetric(float64(len(names)*b.N)/b.Elapsed().Seconds(), "claims/s")
+		})
+	}
+}

@@ -1,0 +1,142 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// schema is applied in order; the index+1 is the schema version. Written
+// in SQLite's spelling; dialect.ddl translates for PostgreSQL.
+var schema = []string{
+	`CREATE TABLE articles (
+		slug       TEXT PRIMARY KEY,
+		first_seen INTEGER NOT NULL
+	);
+	CREATE TABLE sources (
+		name          TEXT PRIMARY KEY,
+		url           TEXT NOT NULL,
+		moved_to      TEXT NOT NULL DEFAULT '',
+		etag          TEXT NOT NULL DEFAULT '',
+		last_modified TEXT NOT NULL DEFAULT '',
+		status        TEXT NOT NULL DEFAULT '',
+		http_status   INTEGER NOT NULL DEFAULT 0,
+		error_class   TEXT NOT NULL DEFAULT '',
+		error         TEXT NOT NULL DEFAULT '',
+		last_attempt  INTEGER NOT NULL DEFAULT 0,
+		last_success  INTEGER NOT NULL DEFAULT 0,
+		failures      INTEGER NOT NULL DEFAULT 0,
+		next_fetch    INTEGER NOT NULL DEFAULT 0,
+		gone          INTEGER NOT NULL DEFAULT 0,
+		feed          TEXT NOT NULL DEFAULT '{}'
+	);
+	CREATE TABLE items (
+		source     TEXT NOT NULL REFERENCES sources(name) ON DELETE CASCADE,
+		id         TEXT NOT NULL,
+		position   INTEGER NOT NULL,
+		first_seen INTEGER NOT NULL,
+		hash       TEXT NOT NULL,
+		data       TEXT NOT NULL,
+		PRIMARY KEY (source, id)
+	);`,
+	// 2: the publisher's own caching hints are kept apart from next_fetch
+	// (Retry-After and failure backoff) because fetch.respect_hints may
+	// turn them off without touching what a server demanded; ttl is kept
+	// so a 304, which carries no body, still knows the feed's <ttl>.
+	`ALTER TABLE sources ADD COLUMN hint_next INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE sources ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0;`,
+	// 3: small values the cycle keeps, such as the fingerprint of the
+	// inputs it last published.
+	`CREATE TABLE meta (
+		key   TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	);`,
+	// 4: a fleet. Leases are rows of their own, not columns of sources,
+	// because a source is claimed before its first fetch creates its
+	// row; pings remember the last feed hash announced to the hub.
+	`ALTER TABLE sources ADD COLUMN fetched_by TEXT NOT NULL DEFAULT '';
+	CREATE TABLE leases (
+		source     TEXT PRIMARY KEY,
+		node       TEXT NOT NULL DEFAULT '',
+		expires_ms INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE TABLE pings (
+		url  TEXT PRIMARY KEY,
+		hash TEXT NOT NULL
+	);`,
+}
+
+// migrationLock is the pg_advisory_xact_lock key all braid processes
+// take around a migration step ("braid" in ASCII).
+const migrationLock = 0x6272616964
+
+// migrate applies the missing schema steps, one transaction each. Each
+// step re-reads the version under a lock, so processes starting at once
+// apply each step exactly once and the others find it done.
+func (s *Store) migrate(ctx context.Context) error {
+	for {
+		done, err := s.migrateStep(ctx)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+func (s *Store) migrateStep(ctx context.Context) (done bool, err error) {
+	// SQLite: BEGIN IMMEDIATE (see _txlock) is the lock. PostgreSQL: the
+	// advisory lock, released at commit.
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	v, err := s.version(ctx, tx)
+	if err != nil {
+		return false, err
+	}
+	if v > len(schema) {
+		return false, fmt.Errorf("schema version %d is newer than this braid knows (%d)", v, len(schema))
+	}
+	if v == len(schema) {
+		return true, tx.Commit()
+	}
+	if _, err := tx.ExecContext(ctx, s.d.ddl(schema[v])); err != nil {
+		return false, fmt.Errorf("migrate to %d: %w", v+1, err)
+	}
+	if err := s.setVersion(ctx, tx, v+1); err != nil {
+		return false, fmt.Errorf("migrate to %d: %w", v+1, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migrate to %d: %w", v+1, err)
+	}
+	return false, nil
+}
+
+// version locks the schema for this transaction and reads its version.
+func (s *Store) version(ctx context.Context, tx *sql.Tx) (int, error) {
+	var v int
+	if !s.d.pg {
+		err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+		return v, err
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS braid_schema (version BIGINT NOT NULL)`); err != nil {
+		return 0, err
+	}
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM braid_schema`).Scan(&v)
+	return v, err
+}
+
+func (s *Store) setVersion(ctx context.Context, tx *sql.Tx, v int) error {
+	if !s.d.pg {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v))
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM braid_schema`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO braid_schema(version) VALUES($1)`, v)
+	return err
+}

@@ -1,0 +1,119 @@
+package statetest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/internal/state"
+)
+
+var t0 = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+
+func testArticleFirstSeen(t *testing.T, fresh NewDSN) {
+	ctx := context.Background()
+	dsn := fresh(t)
+	s, err := state.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ArticleFirstSeen(ctx, "a", t0)
+	if err != nil || !got.Equal(t0) {
+		t.Fatalf("%v %v", got, err)
+	}
+	s.Close()
+	s = open(t, dsn)
+	got, err = s.ArticleFirstSeen(ctx, "a", t0.Add(48*time.Hour))
+	if err != nil || !got.Equal(t0) {
+		t.Errorf("first seen moved to %v (%v)", got, err)
+	}
+}
+
+func testSourceItems(t *testing.T, fresh NewDSN) {
+	ctx := context.Background()
+	s := open(t, fresh(t))
+	if _, err := s.Source(ctx, "wire"); !errors.Is(err, state.ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	items := []state.Item{
+		{Item: feed.Item{ID: "2", Title: "Two"}, FirstSeen: t0, Hash: "h2"},
+		{Item: feed.Item{ID: "1", Title: "One"}, FirstSeen: t0, Hash: "h1"},
+	}
+	src := state.Source{Name: "wire", URL: "https://w.example/f", ETag: `"x"`, Status: "ok", LastSuccess: t0,
+		Feed: feed.Origin{Title: "Wire"}}
+	if err := s.SaveSource(ctx, src, items); err != nil {
+		t.Fatal(err)
+	}
+	src.Status, src.Failures, src.Error = "failed", 1, "HTTP 500"
+	if err := s.SaveSource(ctx, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Items(ctx, "wire")
+	if err != nil || len(got) != 2 || got[0].ID != "2" || got[1].Title != "One" || !got[0].FirstSeen.Equal(t0) {
+		t.Fatalf("items after a failure: %+v %v", got, err)
+	}
+	back, err := s.Source(ctx, "wire")
+	if err != nil || back.Failures != 1 || back.ETag != `"x"` || !back.LastSuccess.Equal(t0) || back.Feed.Title != "Wire" {
+		t.Errorf("source: %+v %v", back, err)
+	}
+	if n, err := s.ItemCounts(ctx); err != nil || !reflect.DeepEqual(n, map[string]int{"wire": 2}) {
+		t.Errorf("item counts %v %v", n, err)
+	}
+	if err := s.PruneSources(ctx, []string{"other"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Items(ctx, "wire"); len(got) != 0 {
+		t.Errorf("items of a removed source kept: %d", len(got))
+	}
+	if all, err := s.Sources(ctx); err != nil || len(all) != 0 {
+		t.Errorf("sources after prune: %+v %v", all, err)
+	}
+}
+
+// testSourceRoundTrip: every field comes back as saved, including the
+// large values PostgreSQL's 32-bit INTEGER would not hold.
+func testSourceRoundTrip(t *testing.T, fresh NewDSN) {
+	ctx := context.Background()
+	s := open(t, fresh(t))
+	far := time.Date(2150, 1, 2, 3, 4, 5, 0, time.UTC)
+	want := state.Source{Name: "wire", URL: "https://w.example/f", MovedTo: "https://w.example/new",
+		ETag: `W/"e"`, LastModified: "Mon, 02 Jan 2006 15:04:05 GMT", Status: "failed", HTTPStatus: 503,
+		ErrorClass: "http_status", Error: "HTTP 503 ünïcode", LastAttempt: t0, LastSuccess: t0.Add(-time.Hour),
+		Failures: 3, NextFetch: far, HintNext: t0.Add(time.Hour), TTL: 90 * time.Minute, Gone: true,
+		Feed: feed.Origin{Title: "Wire", Link: "https://w.example/"}, FetchedBy: "node-b"}
+	items := []state.Item{{Item: feed.Item{ID: "x", Title: "<b>X</b> & Y", Categories: []string{"a"},
+		Published: t0}, FirstSeen: far, Hash: "hx"}}
+	if err := s.SaveSource(ctx, want, items); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Source(ctx, "wire")
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("source round trip:\n got %+v %v\nwant %+v", got, err, want)
+	}
+	back, err := s.Items(ctx, "wire")
+	if err != nil || len(back) != 1 || !reflect.DeepEqual(back[0], items[0]) {
+		t.Errorf("items round trip: %+v %v", back, err)
+	}
+}
+
+func testMeta(t *testing.T, fresh NewDSN) {
+	ctx := context.Background()
+	s := open(t, fresh(t))
+	for _, tc := range []struct{ key, set, want string }{
+		{"fingerprint", "", ""},
+		{"fingerprint", "abc", "abc"},
+		{"fingerprint", "def", "def"},
+	} {
+		if tc.set != "" {
+			if err := s.SetMeta(ctx, tc.key, tc.set); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := s.Meta(ctx, tc.key); err != nil || got != tc.want {
+			t.Errorf("Meta(%s) after setting %q = %q, %v", tc.key, tc.set, got, err)
+		}
+	}
+}
