@@ -194,7 +194,7 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 	if err != nil {
 		msg := err.Error()
 		d.lastErr.Store(&msg)
-		d.log.Error("cycle failed", "trigger", why, "err", err)
+		d.log.Error("cycle failed", "trigger", why, "error", err)
 		d.metrics.CycleDone(time.Since(start), "failed", 0, time.Time{})
 		return
 	}
@@ -202,10 +202,10 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 	d.lastSuccess.Store(now.UnixNano())
 	d.lastErr.Store(nil)
 	for _, f := range sum.Failed {
-		d.log.Warn("source failed", "source", f.Name, "err", f.Err)
+		d.log.Warn("source failed", "source", f.Name, "error", f.Err)
 	}
 	if sum.PingErr != nil {
-		d.log.Warn("websub ping failed; will retry after the next cycle", "err", sum.PingErr)
+		d.log.Warn("websub ping failed; will retry after the next cycle", "error", sum.PingErr)
 	}
 	for _, r := range sum.Sources {
 		d.metrics.Fetch(r.Name, r.Status)
@@ -222,14 +222,14 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 func (d *Daemon) reload(c *cron.Cron, entry cron.EntryID) (cron.EntryID, bool) {
 	cfg, err := config.Load(d.opt.ConfigPath)
 	if err != nil {
-		d.log.Error("reload refused: keeping the running config", "err", err)
+		d.log.Error("reload refused: keeping the running config", "error", err)
 		return entry, false
 	}
 	old := d.cfg.Load()
 	if cfg.Schedule != old.Schedule {
 		id, err := c.AddFunc(cfg.Schedule, func() { d.runCycle(d.ctx, "schedule") })
 		if err != nil {
-			d.log.Error("reload refused: keeping the running config", "err", err)
+			d.log.Error("reload refused: keeping the running config", "error", err)
 			return entry, false
 		}
 		c.Remove(entry)
