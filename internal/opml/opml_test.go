@@ -10,12 +10,12 @@ import (
 	"testing"
 )
 
-func TestParse(t *testing.T) {
-	tests := []struct {
-		name string
-		doc  string
-		want []Feed
-	}{
+// parseTests are also the fuzz seeds.
+var parseTests = []struct {
+	name string
+	doc  string
+	want []Feed
+}{
 		{
 			name: "OPML 2.0 with nested folders",
 			doc: `<?xml version="1.0" encoding="UTF-8"?>
@@ -61,9 +61,12 @@ func TestParse(t *testing.T) {
 		{
 			name: "empty body",
 			doc:  `<opml version="2.0"><head/><body/></opml>`,
-			want: nil,
-		},
-	}
+		want: nil,
+	},
+}
+
+func TestParse(t *testing.T) {
+	tests := parseTests
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Parse(strings.NewReader(tt.doc))
