@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/braid-feeds/braid/internal/state/dsn"
+	"github.com/braid-feeds/braid/internal/urls"
 )
 
 // ErrInvalid wraps every error about the config's content, so callers can
@@ -288,14 +289,10 @@ func (c *Config) resolvePaths() {
 		c.State = abs(c.State)
 	}
 	for i := range c.Sources {
-		if !isHTTP(c.Sources[i].URL) {
+		if !urls.IsHTTP(c.Sources[i].URL) {
 			c.Sources[i].URL = abs(strings.TrimPrefix(c.Sources[i].URL, "file://"))
 		}
 	}
-}
-
-func isHTTP(s string) bool {
-	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
 // FeedsBase is the absolute URL out/ is served at, without a trailing slash.

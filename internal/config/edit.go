@@ -10,9 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/renameio/v2"
 	"gopkg.in/yaml.v3"
 
 	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/internal/urls"
 )
 
 // AddSources appends sources to the `sources:` list of the config file at
@@ -85,14 +87,14 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 	}
 
 	dir := filepath.Dir(path)
-	urls := map[string]bool{}
+	seen := map[string]bool{}
 	names := map[string]bool{}
 	for _, n := range before {
 		var s struct{ Name, URL string }
 		if err := n.Decode(&s); err != nil {
 			return nil, nil, fmt.Errorf("config: %s:%d: %w: sources: %s", path, n.Line, ErrInvalid, yamlMsg(err))
 		}
-		urls[sourceKey(dir, s.URL)] = true
+		seen[sourceKey(dir, s.URL)] = true
 		names[s.Name] = true
 	}
 	var newNodes []*yaml.Node
@@ -100,7 +102,7 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 		s.Name = strings.Join(strings.Fields(s.Name), " ")
 		s.URL = strings.TrimSpace(s.URL)
 		key := sourceKey(dir, s.URL)
-		if urls[key] {
+		if seen[key] {
 			skipped = append(skipped, s)
 			continue
 		}
@@ -113,7 +115,7 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 				s.Name = fmt.Sprintf("%s (%d)", base, n)
 			}
 		}
-		urls[key], names[s.Name] = true, true
+		seen[key], names[s.Name] = true, true
 		n, err := sourceNode(s)
 		if err != nil {
 			return nil, nil, fmt.Errorf("config: %s: %w", path, err)
@@ -127,18 +129,7 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 
 	// Edit the tree: this is the truth the text must match.
 	orig := cloneTree(&doc)
-	var key, seq *yaml.Node
-	if keyIdx < 0 {
-		key = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "sources"}
-		seq = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-		root.Content = append(root.Content, key, seq)
-	} else {
-		seq = root.Content[keyIdx+1]
-		if seq.Kind != yaml.SequenceNode { // null: `sources:` with no value
-			*seq = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: seq.Line, Column: seq.Column, LineComment: seq.LineComment}
-		}
-	}
-	seq.Content = append(seq.Content, newNodes...)
+	appendSources(root, keyIdx, newNodes)
 
 	out, err := splice(data, orig, root, keyIdx, newNodes)
 	if err != nil || !sameDocument(out, &doc) {
@@ -149,10 +140,36 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 	if _, err := Parse(path, out); err != nil {
 		return nil, nil, fmt.Errorf("config: %s: the edited config would not load, so it was not written: %w", path, err)
 	}
-	if err := writeAtomic(target, out, info.Mode().Perm()); err != nil {
-		return nil, nil, err
+	// The temporary file goes beside the config, not in $TMPDIR, so the
+	// rename cannot cross file systems.
+	if err := renameio.WriteFile(target, out, info.Mode().Perm(), renameio.WithTempDir(filepath.Dir(target))); err != nil {
+		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	return added, skipped, nil
+}
+
+// appendSources adds newNodes to the sources list of the top mapping
+// root, creating the key (keyIdx < 0) or turning a null value into a
+// list. A value that becomes a block list cannot keep an end-of-line
+// comment (`sources: []  # note`): the encoder would print it after the
+// last entry, on the next key's line. So it moves to the key.
+func appendSources(root *yaml.Node, keyIdx int, newNodes []*yaml.Node) {
+	var key, seq *yaml.Node
+	if keyIdx < 0 {
+		key = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "sources"}
+		seq = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		root.Content = append(root.Content, key, seq)
+	} else {
+		key, seq = root.Content[keyIdx], root.Content[keyIdx+1]
+		if seq.Kind != yaml.SequenceNode { // null: `sources:` with no value
+			*seq = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: seq.Line, Column: seq.Column, LineComment: seq.LineComment}
+		}
+	}
+	if seq.Style&yaml.FlowStyle == 0 && root.Style&yaml.FlowStyle == 0 && seq.LineComment != "" {
+		key.LineComment = strings.TrimSpace(key.LineComment + " " + seq.LineComment)
+		seq.LineComment = ""
+	}
+	seq.Content = append(seq.Content, newNodes...)
 }
 
 // docRoot returns the top node of a document, or nil for an empty one.
@@ -171,7 +188,7 @@ func docRoot(doc *yaml.Node) *yaml.Node {
 // or for a local file its absolute, cleaned path.
 func sourceKey(dir, u string) string {
 	u = strings.TrimSpace(u)
-	if isHTTP(strings.ToLower(u)) {
+	if urls.IsHTTP(u) {
 		return feed.NormalizeLink(u)
 	}
 	p := strings.TrimPrefix(u, "file://")
@@ -389,35 +406,4 @@ func encodeNode(n *yaml.Node) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// writeAtomic replaces path with data through a temporary file in the same
-// folder, so a crash leaves the old config or the new one, never half.
-func writeAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	if err = f.Chmod(perm); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 // commented is a config the way a person keeps one: comments above and
@@ -310,5 +312,55 @@ func TestAddSourcesFallsBackToEncoding(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(p); !strings.Contains(string(data), "# aligned") {
 		t.Errorf("comment lost:\n%s", data)
+	}
+}
+
+// TestAppendSourcesKeepsTheKeyComment covers the tree edit on its own,
+// which is what AddSources writes when splicing the text is not possible:
+// an end-of-line comment on a null `sources:` value must stay on the
+// sources line, not drift to the key after the list.
+func TestAppendSourcesKeepsTheKeyComment(t *testing.T) {
+	const head = "site:\n  title: T\n  url: https://n.example.com\n"
+	tests := []struct {
+		name, body string
+	}{
+		{"null with tilde", head + "sources: ~  # none yet\nout: out\n"},
+		{"null word", head + "sources: null # none yet\nout: out\n"},
+		{"no value", head + "sources:  # none yet\nout: out\n"},
+		{"empty flow list", head + "sources: []  # none yet\nout: out\n"},
+		{"block list", head + "sources:  # none yet\n  - name: A\n    url: https://a.example.com/f\nout: out\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc yaml.Node
+			if err := yaml.Unmarshal([]byte(tt.body), &doc); err != nil {
+				t.Fatal(err)
+			}
+			root := doc.Content[0]
+			n, err := sourceNode(Source{Name: "B", URL: "https://b.example.com/f"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			appendSources(root, 2, []*yaml.Node{n})
+			out, err := encodeNode(&doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(string(out), "\n") {
+				if strings.Contains(line, "# none yet") && !strings.HasPrefix(line, "sources:") {
+					t.Errorf("the comment moved off the sources line:\n%s", out)
+				}
+			}
+			if !strings.Contains(string(out), "# none yet") {
+				t.Errorf("the comment was lost:\n%s", out)
+			}
+			c, err := Parse("config.yaml", out)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if got := sourceNames(c.Sources); got[len(got)-1] != "B" {
+				t.Errorf("sources %v, want B last", got)
+			}
+		})
 	}
 }

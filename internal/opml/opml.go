@@ -132,11 +132,13 @@ func parse(r io.Reader, name string) ([]Feed, error) {
 	var walk func([]outline)
 	walk = func(list []outline) {
 		for _, o := range list {
-			if u := strings.TrimSpace(o.xmlURL); u != "" {
+			// Read as Marshal writes, on one line, so an import of an
+			// export gives back the same feeds.
+			if u := oneLine(o.xmlURL); u != "" {
 				out = append(out, Feed{
 					Name:    feedName(o, u),
 					URL:     u,
-					HTMLURL: strings.TrimSpace(o.htmlURL),
+					HTMLURL: oneLine(o.htmlURL),
 				})
 			}
 			// An outline with a feed may still hold children; some
@@ -167,7 +169,7 @@ func invalid(file string, line int, format string, args ...any) error {
 // host, with white space collapsed so the name fits on one line.
 func feedName(o outline, feedURL string) string {
 	for _, s := range []string{o.title, o.text} {
-		if s = strings.Join(strings.Fields(s), " "); s != "" {
+		if s = oneLine(s); s != "" {
 			return s
 		}
 	}

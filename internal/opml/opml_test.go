@@ -10,15 +10,15 @@ import (
 	"testing"
 )
 
-func TestParse(t *testing.T) {
-	tests := []struct {
-		name string
-		doc  string
-		want []Feed
-	}{
-		{
-			name: "OPML 2.0 with nested folders",
-			doc: `<?xml version="1.0" encoding="UTF-8"?>
+// parseTests are also the fuzz seeds.
+var parseTests = []struct {
+	name string
+	doc  string
+	want []Feed
+}{
+	{
+		name: "OPML 2.0 with nested folders",
+		doc: `<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
   <head><title>Subscriptions</title></head>
   <body>
@@ -31,39 +31,42 @@ func TestParse(t *testing.T) {
     <outline type="rss" text="Tech" xmlUrl="https://tech.example.com/feed.json"/>
   </body>
 </opml>`,
-			want: []Feed{
-				{Name: "Wire Top Stories", URL: "https://wire.example.com/top.xml", HTMLURL: "https://wire.example.com/"},
-				{Name: "Markets", URL: "https://markets.example.com/feed.atom"},
-				{Name: "Tech", URL: "https://tech.example.com/feed.json"},
-			},
+		want: []Feed{
+			{Name: "Wire Top Stories", URL: "https://wire.example.com/top.xml", HTMLURL: "https://wire.example.com/"},
+			{Name: "Markets", URL: "https://markets.example.com/feed.atom"},
+			{Name: "Tech", URL: "https://tech.example.com/feed.json"},
 		},
-		{
-			name: "OPML 1.0, attribute case and name fallbacks",
-			doc: `<?xml version="1.0" encoding="ISO-8859-1"?>
+	},
+	{
+		name: "OPML 1.0, attribute case and name fallbacks",
+		doc: `<?xml version="1.0" encoding="ISO-8859-1"?>
 <opml version="1.0"><head><title>x</title></head><body>
 <outline text="  Caf` + "\xe9" + `   Daily " xmlurl="https://cafe.example.com/rss"/>
 <outline xmlURL="https://nameless.example.com/feed"/>
 <outline text="" title="" xmlUrl="  "/>
 <outline title="Entities &eacute;t&eacute;" xmlUrl="https://ete.example.com/?a=1&amp;b=2"/>
 </body></opml>`,
-			want: []Feed{
-				{Name: "Café Daily", URL: "https://cafe.example.com/rss"},
-				{Name: "nameless.example.com", URL: "https://nameless.example.com/feed"},
-				{Name: "Entities été", URL: "https://ete.example.com/?a=1&b=2"},
-			},
+		want: []Feed{
+			{Name: "Café Daily", URL: "https://cafe.example.com/rss"},
+			{Name: "nameless.example.com", URL: "https://nameless.example.com/feed"},
+			{Name: "Entities été", URL: "https://ete.example.com/?a=1&b=2"},
 		},
-		{
-			name: "a feed outline with children keeps both",
-			doc: `<opml version="2.0"><body><outline text="Parent" xmlUrl="https://p.example.com/f">` +
-				`<outline text="Child" xmlUrl="https://c.example.com/f"/></outline></body></opml>`,
-			want: []Feed{{Name: "Parent", URL: "https://p.example.com/f"}, {Name: "Child", URL: "https://c.example.com/f"}},
-		},
-		{
-			name: "empty body",
-			doc:  `<opml version="2.0"><head/><body/></opml>`,
-			want: nil,
-		},
-	}
+	},
+	{
+		name: "a feed outline with children keeps both",
+		doc: `<opml version="2.0"><body><outline text="Parent" xmlUrl="https://p.example.com/f">` +
+			`<outline text="Child" xmlUrl="https://c.example.com/f"/></outline></body></opml>`,
+		want: []Feed{{Name: "Parent", URL: "https://p.example.com/f"}, {Name: "Child", URL: "https://c.example.com/f"}},
+	},
+	{
+		name: "empty body",
+		doc:  `<opml version="2.0"><head/><body/></opml>`,
+		want: nil,
+	},
+}
+
+func TestParse(t *testing.T) {
+	tests := parseTests
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Parse(strings.NewReader(tt.doc))

@@ -283,35 +283,6 @@ func appendFile(t *testing.T, path, text string) {
 	f.WriteString(text)
 }
 
-func TestVersionAndHelp(t *testing.T) {
-	stdout, _, code := braid(t, "version")
-	if code != 0 || !strings.HasPrefix(stdout, "braid ") {
-		t.Errorf("version: %d %q", code, stdout)
-	}
-	for _, args := range [][]string{{"-h"}, {"generate", "-h"}, {"version", "-h"}} {
-		stdout, _, code := braid(t, args...)
-		if code != 0 || !strings.Contains(stdout, "Usage:") {
-			t.Errorf("%v: exit %d, %q", args, code, stdout)
-		}
-	}
-	for _, sh := range []string{"bash", "zsh", "fish"} {
-		if out, _, code := braid(t, "completion", sh); code != 0 || !strings.Contains(out, "braid") {
-			t.Errorf("completion %s: exit %d", sh, code)
-		}
-	}
-	for _, c := range []string{"generate", "run", "serve", "explain", "sources", "check", "init"} {
-		if out, _, code := braid(t, "help", c); code != 0 || !strings.Contains(out, "Examples:") {
-			t.Errorf("help %s: exit %d, no examples:\n%s", c, code, out)
-		}
-	}
-	if _, stderr, code := braid(t, "generat"); code != 2 || !strings.Contains(stderr, "unknown command") {
-		t.Errorf("unknown command: exit %d, %q", code, stderr)
-	}
-	if _, _, code := braid(t, "generate", "--nope"); code != 2 {
-		t.Errorf("unknown flag: exit %d", code)
-	}
-}
-
 func TestGenerateOutputModes(t *testing.T) {
 	_, cfg := site(t, allFormatsServed(t), "")
 	stdout, stderr, code := braid(t, "generate", "-c", cfg)

@@ -1,12 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,8 +16,12 @@ import (
 	"github.com/braid-feeds/braid/internal/state"
 )
 
+type sourcesOptions struct {
+	configPath string
+}
+
 func newSources() *cobra.Command {
-	var cfgPath string
+	opts := &sourcesOptions{}
 	cmd := &cobra.Command{
 		Use:   "sources",
 		Short: "Show each source's health from the state file (fetches nothing)",
@@ -35,38 +39,53 @@ redirect, too_large, not_a_feed, parse, file.`,
   braid sources --config /etc/braid/config.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := config.Load(cfgPath)
-			if err != nil {
-				return err
-			}
-			known := map[string]state.Source{}
-			counts := map[string]int{}
-			// Opening would create a state file; a site that never ran has none.
-			if _, err := os.Stat(cfg.State); err == nil {
-				st, err := state.Open(cmd.Context(), cfg.State)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				all, err := st.Sources(cmd.Context())
-				if err != nil {
-					return err
-				}
-				for _, s := range all {
-					known[s.Name] = s
-				}
-				if counts, err = st.ItemCounts(cmd.Context()); err != nil {
-					return err
-				}
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("state: %w", err)
-			}
-			return printSources(cmd.OutOrStdout(), cfg, known, counts, time.Now())
+			return runSources(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
-	configFlag(cmd, &cfgPath)
+	configFlag(cmd, &opts.configPath)
 	cmd.AddCommand(newSourcesImport(), newSourcesExport())
 	return cmd
+}
+
+func runSources(ctx context.Context, opts *sourcesOptions, stdout io.Writer) error {
+	cfg, err := config.Load(opts.configPath)
+	if err != nil {
+		return err
+	}
+	known, counts, err := sourceHealth(ctx, cfg.State)
+	if err != nil {
+		return err
+	}
+	return printSources(stdout, cfg, known, counts, time.Now())
+}
+
+// sourceHealth reads what the state file knows of each source, by name,
+// and how many items each holds. A site that never ran has no state file,
+// and opening one would create it: that is no sources known.
+func sourceHealth(ctx context.Context, statePath string) (map[string]state.Source, map[string]int, error) {
+	known := map[string]state.Source{}
+	if _, err := os.Stat(statePath); errors.Is(err, fs.ErrNotExist) {
+		return known, map[string]int{}, nil
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("state: %w", err)
+	}
+	st, err := state.Open(ctx, statePath)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	all, err := st.Sources(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range all {
+		known[s.Name] = s
+	}
+	counts, err := st.ItemCounts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return known, counts, nil
 }
 
 // printSources writes the table, in config order.
@@ -99,29 +118,4 @@ func printSources(w io.Writer, cfg *config.Config, known map[string]state.Source
 			s.Failures, nextS, counts[src.Name], dash(oneLine(s.Error, 80)))
 	}
 	return tw.Flush()
-}
-
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04Z") }
-
-func stampOr(t time.Time, zero string) string {
-	if t.IsZero() {
-		return zero
-	}
-	return stamp(t)
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// oneLine keeps a table cell on one line and bounded.
-func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > max {
-		s = string(r[:max-1]) + "…"
-	}
-	return s
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,9 +16,13 @@ import (
 	"github.com/braid-feeds/braid/internal/cycle"
 )
 
+type explainOptions struct {
+	configPath string
+	json       bool
+}
+
 func newExplain() *cobra.Command {
-	var cfgPath string
-	var asJSON bool
+	opts := &explainOptions{}
 	cmd := &cobra.Command{
 		Use:   "explain SLUG",
 		Short: "Show why each external item is or is not in an article's feed",
@@ -31,25 +36,28 @@ duplicate. It fetches nothing: run "braid generate" first.`,
   braid explain vantrix-estmarch-regulators --json | jq '.candidates[] | select(.selected)'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			cfg, st, err := openSite(ctx, cfgPath)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			ex, err := cycle.Explain(ctx, cfg, st, args[0], time.Now())
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeExplainJSON(cmd.OutOrStdout(), ex)
-			}
-			return writeExplainText(cmd.OutOrStdout(), ex)
+			return runExplain(cmd.Context(), opts, args[0], cmd.OutOrStdout())
 		},
 	}
-	configFlag(cmd, &cfgPath)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for machines")
+	configFlag(cmd, &opts.configPath)
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print JSON for machines")
 	return cmd
+}
+
+func runExplain(ctx context.Context, opts *explainOptions, slug string, stdout io.Writer) error {
+	cfg, st, err := openSite(ctx, opts.configPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ex, err := cycle.Explain(ctx, cfg, st, slug, time.Now())
+	if err != nil {
+		return err
+	}
+	if opts.json {
+		return writeExplainJSON(stdout, ex)
+	}
+	return writeExplainText(stdout, ex)
 }
 
 type explainTerm struct {
@@ -137,11 +145,3 @@ func origin(o *feed.Origin) string {
 }
 
 func round(v float64) float64 { return math.Round(v*1000) / 1000 }
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}

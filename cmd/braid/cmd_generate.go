@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,9 +11,14 @@ import (
 	"github.com/braid-feeds/braid/internal/cycle"
 )
 
-func newGenerate(lf *logFlags) *cobra.Command {
-	var cfgPath string
-	var quiet, asJSON bool
+type generateOptions struct {
+	configPath string
+	quiet      bool
+	json       bool
+}
+
+func newGenerate(g *globalOptions) *cobra.Command {
+	opts := &generateOptions{}
 	cmd := &cobra.Command{
 		Use:   "generate",
 		Short: "Run one cycle: fetch sources, pick related items, write the feeds",
@@ -31,51 +37,60 @@ and 1 when the config or an article is invalid or the output cannot be written.`
   braid generate --json | jq .sources_failed`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			cfg, st, err := openSite(ctx, cfgPath)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			log, err := lf.logger(cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			opt := cycle.Options{Version: version, Store: st, Logger: log}
-			var prog *progress
-			if !quiet && !asJSON {
-				prog = newProgress(cmd.ErrOrStderr())
-				opt.Progress = prog.update
-			}
-			sum, err := cycle.Run(ctx, cfg, opt)
-			if prog != nil {
-				prog.done()
-			}
-			if err != nil {
-				return err
-			}
-			for _, f := range sum.Failed {
-				fmt.Fprintf(cmd.ErrOrStderr(), "source %s failed: %v (its last good items were kept)\n", f.Name, f.Err)
-			}
-			for _, m := range sum.Moved {
-				fmt.Fprintf(cmd.ErrOrStderr(), "source %s moved permanently to %s: update its url in %s\n", m.Name, m.To, cfg.Path)
-			}
-			if sum.PingErr != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "websub: %v\n", sum.PingErr)
-			}
-			switch {
-			case asJSON:
-				return writeSummaryJSON(cmd.OutOrStdout(), sum)
-			case !quiet:
-				fmt.Fprintln(cmd.OutOrStdout(), sum.String())
-			}
-			return nil
+			return runGenerate(cmd.Context(), g, opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	configFlag(cmd, &cfgPath)
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors and failed sources")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON on stdout")
+	configFlag(cmd, &opts.configPath)
+	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print nothing but errors and failed sources")
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print the summary as JSON on stdout")
 	return cmd
+}
+
+func runGenerate(ctx context.Context, g *globalOptions, opts *generateOptions, stdout, stderr io.Writer) error {
+	cfg, st, err := openSite(ctx, opts.configPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log, err := g.logger(stderr)
+	if err != nil {
+		return err
+	}
+	copt := cycle.Options{Version: version, Store: st, Logger: log}
+	var prog *progress
+	if !opts.quiet && !opts.json {
+		prog = newProgress(stderr)
+		copt.Progress = prog.update
+	}
+	sum, err := cycle.Run(ctx, cfg, copt)
+	if prog != nil {
+		prog.done()
+	}
+	if err != nil {
+		return err
+	}
+	reportTrouble(stderr, cfg.Path, sum)
+	switch {
+	case opts.json:
+		return writeSummaryJSON(stdout, sum)
+	case !opts.quiet:
+		fmt.Fprintln(stdout, sum.String())
+	}
+	return nil
+}
+
+// reportTrouble lists on stderr what the user should act on although
+// the feeds were written: failed and moved sources, a hub that refused.
+func reportTrouble(stderr io.Writer, cfgPath string, sum *cycle.Summary) {
+	for _, f := range sum.Failed {
+		fmt.Fprintf(stderr, "source %s failed: %v (its last good items were kept)\n", f.Name, f.Err)
+	}
+	for _, m := range sum.Moved {
+		fmt.Fprintf(stderr, "source %s moved permanently to %s: update its url in %s\n", m.Name, m.To, cfgPath)
+	}
+	if sum.PingErr != nil {
+		fmt.Fprintf(stderr, "websub: %v\n", sum.PingErr)
+	}
 }
 
 func writeSummaryJSON(w io.Writer, s *cycle.Summary) error {

@@ -108,8 +108,6 @@ func TestSourcesImportFailures(t *testing.T) {
 		{"malformed OPML", "<opml version=\"2.0\"><body>\n<outline text=\"a\" xmlUrl=\"https://a.example.com/?a&b\"/></body></opml>", nil, 1, []string{"{file}:2: invalid OPML"}},
 		{"not OPML", `<rss version="2.0"><channel/></rss>`, nil, 1, []string{"{file}", "opml"}},
 		{"missing file", "", nil, 1, []string{"{file}"}},
-		{"no file argument", "", []string{"sources", "import"}, 2, []string{"one OPML file"}},
-		{"two file arguments", "", []string{"sources", "import", "a.opml", "b.opml"}, 2, []string{"one OPML file"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -196,6 +197,9 @@ func TestRunReloadKeepsGoodConfigAndStopsCleanly(t *testing.T) {
 	if !strings.Contains(d.stderr.String(), "bogus_key") {
 		t.Error("refusal does not name the bad key")
 	}
+	if rec := logRecord(t, d.stderr.String(), "reload refused"); !strings.Contains(fmt.Sprint(rec["error"]), "bogus_key") {
+		t.Errorf("the refusal's error is not under the key \"error\": %v", rec)
+	}
 	if resp, _ := get(t, "http://"+d.addr+"/halden-strata-battery-platform/atom.xml"); resp.StatusCode != 200 {
 		t.Errorf("not serving after a bad reload: %d", resp.StatusCode)
 	}
@@ -317,4 +321,18 @@ func TestRunSurvivesAPanicInACycle(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
 	}
+}
+
+// logRecord returns the first JSON log record whose message starts with
+// msg.
+func logRecord(t *testing.T, log, msg string) map[string]any {
+	t.Helper()
+	for _, line := range strings.Split(log, "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && strings.HasPrefix(fmt.Sprint(rec["msg"]), msg) {
+			return rec
+		}
+	}
+	t.Fatalf("no log record %q in:\n%s", msg, log)
+	return nil
 }

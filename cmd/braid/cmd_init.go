@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -26,38 +27,45 @@ It never overwrites: if any of these files exists, it writes nothing and
 exits 1, naming them.`,
 		Example: `  braid init mysite && cd mysite && braid generate
   braid init            # into the current folder`,
-		Args: func(_ *cobra.Command, args []string) error {
+		Args: usageArgs(func(args []string) error {
 			if len(args) > 1 {
-				return fmt.Errorf("%w: init takes at most one folder, got %d arguments", errUsage, len(args))
+				return fmt.Errorf("init takes at most one folder, got %d arguments", len(args))
 			}
 			return nil
-		},
+		}),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
-			created, err := scaffold.Write(dir)
-			if err != nil {
-				return fmt.Errorf("init: %w", err)
-			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "Created a braid site in %s:\n", dir)
-			for _, p := range created {
-				fmt.Fprintf(w, "  %s\n", p)
-			}
-			fmt.Fprintln(w, "\nNext:")
-			if filepath.Clean(dir) != "." {
-				fmt.Fprintf(w, "  cd %s\n", shellQuote(dir))
-			}
-			fmt.Fprintln(w, "  braid check                # validate the config and the articles")
-			fmt.Fprintln(w, "  braid generate             # write the feeds into out/, then open out/index.html")
-			fmt.Fprintln(w, "  braid explain korvel-harbour-tram-approved   # why each item was picked or not")
-			fmt.Fprintln(w, "Then put your own articles in content/ and your feeds under sources: in config.yaml")
-			fmt.Fprintln(w, "(or import a reader's list: braid sources import subscriptions.opml).")
-			return nil
+			return runInit(initDir(args), cmd.OutOrStdout())
 		},
 	}
+}
+
+// initDir is the folder argument, the current folder by default.
+func initDir(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}
+
+func runInit(dir string, stdout io.Writer) error {
+	created, err := scaffold.Write(dir)
+	if err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	fmt.Fprintf(stdout, "Created a braid site in %s:\n", dir)
+	for _, p := range created {
+		fmt.Fprintf(stdout, "  %s\n", p)
+	}
+	fmt.Fprintln(stdout, "\nNext:")
+	if filepath.Clean(dir) != "." {
+		fmt.Fprintf(stdout, "  cd %s\n", shellQuote(dir))
+	}
+	fmt.Fprintln(stdout, "  braid check                # validate the config and the articles")
+	fmt.Fprintln(stdout, "  braid generate             # write the feeds into out/, then open out/index.html")
+	fmt.Fprintln(stdout, "  braid explain korvel-harbour-tram-approved   # why each item was picked or not")
+	fmt.Fprintln(stdout, "Then put your own articles in content/ and your feeds under sources: in config.yaml")
+	fmt.Fprintln(stdout, "(or import a reader's list: braid sources import subscriptions.opml).")
+	return nil
 }
 
 // shellQuote makes a folder name safe to paste into a POSIX shell.

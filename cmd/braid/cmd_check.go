@@ -6,23 +6,26 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 
 	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/cycle"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/urls"
 	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
 )
 
+type checkOptions struct {
+	configPath string
+	sources    bool
+}
+
 func newCheck() *cobra.Command {
-	var cfgPath string
-	var trySources bool
+	opts := &checkOptions{}
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Validate the config and every article, and optionally try each source",
@@ -43,101 +46,118 @@ Exit codes: 0 nothing wrong; 1 problems found, or a source failed;
 2 a command-line mistake.`,
 		Example: `  braid check
   braid check --config /etc/braid/config.yaml --sources`,
-		Args: func(_ *cobra.Command, args []string) error {
+		Args: usageArgs(func(args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("%w: check takes no arguments, got %q", errUsage, args)
+				return fmt.Errorf("check takes no arguments, got %q", args)
 			}
 			return nil
-		},
+		}),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runCheck(cmd.Context(), cmd.OutOrStdout(), cfgPath, trySources)
+			return runCheck(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
-	configFlag(cmd, &cfgPath)
-	cmd.Flags().BoolVar(&trySources, "sources", false, "also fetch every source once and report how it went")
+	configFlag(cmd, &opts.configPath)
+	cmd.Flags().BoolVar(&opts.sources, "sources", false, "also fetch every source once and report how it went")
 	return cmd
 }
 
-func runCheck(ctx context.Context, w io.Writer, cfgPath string, trySources bool) error {
-	var problems, notes []string
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		for _, e := range flatten(err) {
-			problems = append(problems, e.Error())
+// checkResult is what check found before trying sources.
+type checkResult struct {
+	problems, notes []string
+	articles        int
+}
+
+func runCheck(ctx context.Context, opts *checkOptions, w io.Writer) error {
+	rep := config.Check(opts.configPath)
+	res := checkResult{problems: lines(rep.Err)}
+	// A broken config must not hide broken articles: rep.Content is found
+	// leniently, so both are reported in one run.
+	if rep.Content != "" {
+		if err := checkArticles(ctx, rep.Content, rep.SiteURL, &res); err != nil {
+			return err
 		}
 	}
-
-	// A broken config must not hide broken articles: find the content
-	// folder leniently so both are reported in one run.
-	var content, siteURL string
-	if cfg != nil {
-		content, siteURL = cfg.Content, cfg.Site.URL
-		problems = append(problems, missingLocalSources(cfg)...)
-	} else {
-		content, siteURL = lenientConfig(cfgPath)
-	}
-	nArts := 0
-	if content != "" {
-		if fi, err := os.Stat(content); err != nil {
-			problems = append(problems, fmt.Sprintf("articles: content folder: %v", err))
-		} else if !fi.IsDir() {
-			problems = append(problems, fmt.Sprintf("articles: content folder %s is not a folder", content))
-		} else {
-			arts, err := articles.Load(ctx, content)
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return fmt.Errorf("check: %w", ctxErr)
-			}
-			for _, e := range flatten(err) {
-				problems = append(problems, e.Error())
-			}
-			nArts = len(arts)
-			prev, next, err := articles.Link(arts)
-			for _, e := range flatten(err) {
-				problems = append(problems, e.Error())
-			}
-			notes = append(notes, danglingNeighbours(siteURL, arts, prev, next)...)
-		}
-	}
-
-	for _, p := range problems {
+	for _, p := range res.problems {
 		fmt.Fprintln(w, p)
 	}
-	for _, n := range notes {
+	for _, n := range res.notes {
 		fmt.Fprintln(w, "note:", n)
 	}
-
 	failed := 0
-	if trySources {
-		if cfg == nil {
-			fmt.Fprintln(w, "sources not tried: the config is invalid")
-		} else if len(cfg.Sources) == 0 {
-			fmt.Fprintln(w, "sources: none configured")
-		} else {
-			if len(problems)+len(notes) > 0 {
-				fmt.Fprintln(w)
-			}
-			if failed, err = checkSources(ctx, w, cfg); err != nil {
-				return err
-			}
+	if opts.sources {
+		var err error
+		if failed, err = trySources(ctx, w, rep.Config, len(res.problems)+len(res.notes) > 0); err != nil {
+			return err
 		}
 	}
+	return checkVerdict(w, opts.configPath, res, failed)
+}
 
-	// The problems are printed already; the error only sets the exit
-	// code and sums up on stderr.
+// checkArticles loads and links the articles of the content folder the
+// way a cycle does, adding what is wrong to res.
+func checkArticles(ctx context.Context, content, siteURL string, res *checkResult) error {
+	if fi, err := os.Stat(content); err != nil {
+		res.problems = append(res.problems, fmt.Sprintf("articles: content folder: %v", err))
+		return nil
+	} else if !fi.IsDir() {
+		res.problems = append(res.problems, fmt.Sprintf("articles: content folder %s is not a folder", content))
+		return nil
+	}
+	arts, err := articles.Load(ctx, content)
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("check: %w", ctxErr)
+	}
+	res.problems = append(res.problems, lines(err)...)
+	res.articles = len(arts)
+	prev, next, err := articles.Link(arts)
+	res.problems = append(res.problems, lines(err)...)
+	res.notes = append(res.notes, danglingNeighbours(siteURL, arts, prev, next)...)
+	return nil
+}
+
+// trySources fetches every source once when the config allows it; after
+// other output it starts with a blank line.
+func trySources(ctx context.Context, w io.Writer, cfg *config.Config, after bool) (failed int, err error) {
 	switch {
-	case len(problems) > 0 && failed > 0:
-		return fmt.Errorf("check: %s and %s", plural(len(problems), "problem"), plural(failed, "failed source"))
-	case len(problems) > 0:
-		return fmt.Errorf("check: %s found", plural(len(problems), "problem"))
+	case cfg == nil:
+		fmt.Fprintln(w, "sources not tried: the config is invalid")
+		return 0, nil
+	case len(cfg.Sources) == 0:
+		fmt.Fprintln(w, "sources: none configured")
+		return 0, nil
+	}
+	if after {
+		fmt.Fprintln(w)
+	}
+	return checkSources(ctx, w, cfg)
+}
+
+// checkVerdict sums up. The problems are printed already; the error only
+// sets the exit code and sums up on stderr.
+func checkVerdict(w io.Writer, cfgPath string, res checkResult, failed int) error {
+	switch n := len(res.problems); {
+	case n > 0 && failed > 0:
+		return fmt.Errorf("check: %s and %s", plural(n, "problem"), plural(failed, "failed source"))
+	case n > 0:
+		return fmt.Errorf("check: %s found", plural(n, "problem"))
 	case failed > 0:
 		return fmt.Errorf("check: %s", plural(failed, "failed source"))
 	}
-	fmt.Fprintf(w, "ok: %s and %s are valid", cfgPath, plural(nArts, "article"))
-	if len(notes) > 0 {
-		fmt.Fprintf(w, " (%s)", plural(len(notes), "note"))
+	fmt.Fprintf(w, "ok: %s and %s are valid", cfgPath, plural(res.articles, "article"))
+	if len(res.notes) > 0 {
+		fmt.Fprintf(w, " (%s)", plural(len(res.notes), "note"))
 	}
 	fmt.Fprintln(w)
 	return nil
+}
+
+// lines is the message of every problem in err, one each.
+func lines(err error) []string {
+	var out []string
+	for _, e := range flatten(err) {
+		out = append(out, e.Error())
+	}
+	return out
 }
 
 // flatten splits what errors.Join put together, recursively, so every
@@ -162,45 +182,6 @@ func flatten(err error) []error {
 		}
 	}
 	return []error{err}
-}
-
-// lenientConfig reads the content folder and the site URL from a config
-// that does not load, decoding leniently (unknown keys and bad values
-// ignored). content is "" when the file cannot be read.
-func lenientConfig(cfgPath string) (content, siteURL string) {
-	data, err := os.ReadFile(cfgPath)
-	if err != nil {
-		return "", ""
-	}
-	c := config.Default()
-	_ = yaml.Unmarshal(data, &c) // fills what it can; errors are reported by Load
-	if strings.TrimSpace(c.Content) == "" {
-		c.Content = config.Default().Content
-	}
-	if !filepath.IsAbs(c.Content) {
-		c.Content = filepath.Join(filepath.Dir(cfgPath), c.Content)
-	}
-	return c.Content, c.Site.URL
-}
-
-// missingLocalSources reports sources that are local files which do not
-// exist: generate would only warn, every cycle, so check says so now.
-func missingLocalSources(cfg *config.Config) []string {
-	var out []string
-	for i, s := range cfg.Sources {
-		if strings.HasPrefix(s.URL, "http://") || strings.HasPrefix(s.URL, "https://") {
-			continue
-		}
-		if _, err := os.Stat(s.URL); err != nil {
-			key := fmt.Sprintf("sources[%d].url", i)
-			loc := cfg.Path
-			if l := cfg.Line(key); l > 0 {
-				loc = fmt.Sprintf("%s:%d", cfg.Path, l)
-			}
-			out = append(out, fmt.Sprintf("config: %s: %s: local feed file: %v", loc, key, err))
-		}
-	}
-	return out
 }
 
 // danglingNeighbours lists previous/next names that match no local
@@ -262,7 +243,7 @@ func checkSources(ctx context.Context, w io.Writer, cfg *config.Config) (failed 
 			status = "failed"
 			failed++
 			detail = strings.TrimPrefix(errString(r.Err), "sources: "+r.Name+": ")
-		} else if isHTTPSource(cfg.Sources[i].URL) {
+		} else if urls.IsHTTP(cfg.Sources[i].URL) {
 			if s, err := st.Source(ctx, r.Name); err == nil && s.HTTPStatus != 0 {
 				detail = fmt.Sprintf("HTTP %d", s.HTTPStatus)
 			}
@@ -282,15 +263,4 @@ func errString(err error) string {
 		return "failed"
 	}
 	return err.Error()
-}
-
-func isHTTPSource(u string) bool {
-	return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
