@@ -1,8 +1,6 @@
 package related
 
 import (
-	"html"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -11,6 +9,8 @@ import (
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/braid-feeds/braid/feed"
 )
 
 // term is one token of a document: a stemmed word or a whole name.
@@ -27,15 +27,10 @@ type term struct {
 	lower bool
 }
 
-var tagRE = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>|<[^>]*>`)
-
-// StripHTML turns HTML into plain text (tags dropped, entities decoded).
-func StripHTML(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	return html.UnescapeString(tagRE.ReplaceAllString(s, " "))
-}
+// StripHTML forwards to feed.StripHTML for callers outside feed/related
+// (internal/cycle) that have not moved to it yet; remove it once none
+// remain.
+func StripHTML(s string) string { return feed.StripHTML(s) }
 
 var foldT = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 
