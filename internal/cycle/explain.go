@@ -7,6 +7,7 @@ import (
 
 	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
 	"github.com/braid-feeds/braid/internal/state"
 )
@@ -42,13 +43,7 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 		if err != nil {
 			return nil, err
 		}
-		for _, it := range items {
-			fi := it.Item
-			fi.FirstSeen = it.FirstSeen
-			origin := src.Feed
-			fi.Origin = &origin
-			pool = append(pool, fi)
-		}
+		pool = append(pool, sources.StoredItems(items, src.Feed)...)
 	}
 	c := newCandidates(cfg, pool)
 	for i := range local {

@@ -20,6 +20,11 @@ type Store struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
+
+	// saveMu serialises SaveSource: sources fetch concurrently, and their
+	// outcomes are written one at a time by the store itself rather than
+	// by a lock every caller must remember to pass around.
+	saveMu sync.Mutex
 }
 
 // stmt returns query prepared once per Store: a cycle runs the same few
