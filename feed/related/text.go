@@ -3,6 +3,7 @@ package related
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/russian"
@@ -62,11 +63,9 @@ func isStop(w string) bool {
 }
 
 func stem(w string) string {
-	for _, r := range w {
-		if unicode.Is(unicode.Cyrillic, r) {
-			return russian.Stem(w, false)
-		}
-		break
+	// The first letter decides the language: words are never mixed.
+	if r, _ := utf8.DecodeRuneInString(w); unicode.Is(unicode.Cyrillic, r) {
+		return russian.Stem(w, false)
 	}
 	if len(w) <= 3 {
 		return w

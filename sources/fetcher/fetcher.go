@@ -137,6 +137,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resp
 	r, err := f.withRetries(ctx, rawURL, v)
 	if err == nil && r.NotModified && v.ETag == "" && v.LastModified == "" {
 		// A 304 to an unconditional request has nothing to reuse.
+		r.NotModified = false
 		return r, &StatusError{Code: http.StatusNotModified}
 	}
 	return r, err
