@@ -20,6 +20,7 @@ import (
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/sources/fetcher"
 )
 
 // TestMisbehaviour serves a good feed, then one misbehaviour, and checks
@@ -420,7 +421,7 @@ func TestRedirects(t *testing.T) {
 		e := newEnv(t)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/old" {
-				http.Redirect(w, r, "/new", 301)
+				http.Redirect(w, r, "/new", http.StatusMovedPermanently)
 				return
 			}
 			http.NotFound(w, r)
@@ -613,10 +614,10 @@ func TestNetworkFailures(t *testing.T) {
 	t.Run("DNS errors", func(t *testing.T) {
 		nx := &net.DNSError{Err: "no such host", Name: "feeds.invalid", IsNotFound: true}
 		tmp := &net.DNSError{Err: "server misbehaving", Name: "feeds.example", IsTemporary: true}
-		if c := classify(fmt.Errorf("get: %w", nx)); c != ClassDNS || temporary(c, nx) {
+		if c := classify(fmt.Errorf("get: %w", nx)); c != ClassDNS || fetcher.Temporary(nx) {
 			t.Errorf("NXDOMAIN: %s", c)
 		}
-		if c := classify(tmp); c != ClassDNS || !temporary(c, tmp) {
+		if c := classify(tmp); c != ClassDNS || !fetcher.Temporary(tmp) {
 			t.Errorf("temporary DNS: %s", c)
 		}
 	})

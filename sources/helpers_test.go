@@ -22,6 +22,7 @@ import (
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/urls"
 )
 
 // clock is the time braid's state sees. Deadlines and retry delays use
@@ -289,7 +290,7 @@ func checkItems(t *testing.T, items []feed.Item) {
 				t.Errorf("item %q: script survived: %q", it.ID, s)
 			}
 		}
-		if it.ID == "" || !isHTTPURL(it.Link) || it.Origin == nil || it.FirstSeen.IsZero() {
+		if it.ID == "" || !urls.IsHTTP(it.Link) || it.Origin == nil || it.FirstSeen.IsZero() {
 			t.Errorf("item incomplete: %+v", it)
 		}
 	}

@@ -4,10 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/urls"
 )
 
 // reconcile merges a fresh fetch with what the state remembers of the
@@ -72,7 +74,7 @@ func reconcile(authority, source string, prev []state.Item, fresh []feed.Item, n
 // is a URL, else its link, else an RFC 4151 tag URI derived from the GUID
 // or title and the day the item was first seen.
 func stableID(authority, source string, it *feed.Item, firstSeen time.Time) string {
-	if isHTTPURL(it.GUID) {
+	if urls.IsHTTP(it.GUID) {
 		return it.GUID
 	}
 	if it.Link != "" && it.GUID == "" {
@@ -92,4 +94,14 @@ func stableID(authority, source string, it *feed.Item, firstSeen time.Time) stri
 	sum := sha256.Sum256([]byte(source + "\x00" + basis))
 	return fmt.Sprintf("tag:%s,%s:braid/%s/%s", authority, day.UTC().Format("2006-01-02"),
 		feed.Slug(source), hex.EncodeToString(sum[:10]))
+}
+
+// hash identifies an item's content, to notice edits.
+func hash(it *feed.Item) string {
+	h := sha256.New()
+	for _, s := range []string{it.Title, it.Link, it.Summary, it.ContentHTML, strings.Join(it.Categories, "\x00")} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }

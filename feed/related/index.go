@@ -86,8 +86,8 @@ func NewIndex(items []feed.Item) *Index {
 		clear(tf)
 		ix.add(tf, it.Title, itemTitleWeight)
 		ix.add(tf, strings.Join(it.Categories, ". "), itemCategoryWeight)
-		body := StripHTML(it.ContentHTML)
-		if sum := strings.TrimSpace(StripHTML(it.Summary)); body == "" || !strings.Contains(body, sum) {
+		body := feed.StripHTML(it.ContentHTML)
+		if sum := strings.TrimSpace(feed.StripHTML(it.Summary)); body == "" || !strings.Contains(body, sum) {
 			body = sum + "\n" + body
 		}
 		ix.add(tf, body, itemBodyWeight)

@@ -25,7 +25,7 @@ func TestTokenize(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			keys := map[string]bool{}
-			for _, tm := range tokenize(StripHTML(tt.in)) {
+			for _, tm := range tokenize(feed.StripHTML(tt.in)) {
 				keys[tm.key] = true
 			}
 			for _, w := range tt.want {
@@ -104,7 +104,7 @@ func FuzzTokenize(f *testing.F) {
 	f.Add("Gleb Kostarev met Binance’s team in Moscow.")
 	f.Add("<b>Банк</b> &amp; Crème")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, tm := range tokenize(StripHTML(s)) {
+		for _, tm := range tokenize(feed.StripHTML(s)) {
 			if tm.key == "" || tm.key == "name:" {
 				t.Fatalf("empty term from %q", s)
 			}

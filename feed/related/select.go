@@ -67,7 +67,7 @@ func (p *Pool) sourceVerdict(it *feed.Item) (weight float64, reason string) {
 	if !ok {
 		return 1, ""
 	}
-	text := it.Title + "\n" + StripHTML(it.Summary+"\n"+it.ContentHTML)
+	text := it.Title + "\n" + feed.StripHTML(it.Summary+"\n"+it.ContentHTML)
 	for _, re := range r.Exclude {
 		if re.MatchString(text) {
 			return r.Weight, fmt.Sprintf("excluded by source rule /%s/", re)
@@ -190,7 +190,7 @@ func excludedBy(it *feed.Item, terms []string) string {
 	if len(terms) == 0 {
 		return ""
 	}
-	text := strings.ToLower(it.Title + " " + StripHTML(it.Summary+" "+it.ContentHTML))
+	text := strings.ToLower(it.Title + " " + feed.StripHTML(it.Summary+" "+it.ContentHTML))
 	for _, t := range terms {
 		if t = strings.ToLower(strings.TrimSpace(t)); t != "" && strings.Contains(text, t) {
 			return t

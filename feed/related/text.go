@@ -1,8 +1,6 @@
 package related
 
 import (
-	"html"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -25,16 +23,6 @@ type term struct {
 	sentStart, acronym bool
 	// lower: written in lower case (a common word, wherever it stands).
 	lower bool
-}
-
-var tagRE = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>|<[^>]*>`)
-
-// StripHTML turns HTML into plain text (tags dropped, entities decoded).
-func StripHTML(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	return html.UnescapeString(tagRE.ReplaceAllString(s, " "))
 }
 
 var foldT = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)

@@ -9,6 +9,7 @@ import (
 	"github.com/braid-feeds/braid/feed/related"
 	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
 )
 
@@ -43,13 +44,7 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 		if err != nil {
 			return nil, err
 		}
-		for _, it := range items {
-			fi := it.Item
-			fi.FirstSeen = it.FirstSeen
-			origin := src.Feed
-			fi.Origin = &origin
-			pool = append(pool, fi)
-		}
+		pool = append(pool, sources.StoredItems(items, src.Feed)...)
 	}
 	p := related.NewPool(pool, selectionOptions(cfg.Related, cfg.Sources))
 	for i := range local {

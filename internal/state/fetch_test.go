@@ -3,7 +3,9 @@ package state
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,5 +55,44 @@ func TestMigrateKeepsSources(t *testing.T) {
 	if err != nil || !got.HintNext.Equal(src.HintNext) || got.TTL != src.TTL || !got.NextFetch.Equal(src.NextFetch) ||
 		got.MovedTo != src.MovedTo || !got.Gone || got.ErrorClass != "http_status" {
 		t.Errorf("round trip: %+v %v", got, err)
+	}
+}
+
+// TestSaveSourceConcurrently: sources are fetched in parallel and each
+// saves its own outcome; the store serialises the writes itself, so
+// every one lands with its items and none fails on a busy database.
+func TestSaveSourceConcurrently(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const n = 16
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			name := fmt.Sprint("s", i)
+			items := []Item{{Item: feed.Item{ID: name + "-1"}}, {Item: feed.Item{ID: name + "-2"}}}
+			errs[i] = s.SaveSource(ctx, Source{Name: name, URL: "https://x.example/" + name, Failures: i}, items)
+		})
+	}
+	wg.Wait()
+	counts, err := s.ItemCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		name := fmt.Sprint("s", i)
+		t.Run(name, func(t *testing.T) {
+			if errs[i] != nil {
+				t.Fatalf("save: %v", errs[i])
+			}
+			src, err := s.Source(ctx, name)
+			if err != nil || src.Failures != i || counts[name] != 2 {
+				t.Errorf("stored %+v (%v), %d items", src, err, counts[name])
+			}
+		})
 	}
 }

@@ -140,8 +140,11 @@ const (
 
 // SaveSource records a fetch outcome. When items is non-nil it replaces the
 // source's stored items; nil keeps them, which is what a failed or
-// not-modified fetch must do so nothing we had is lost.
+// not-modified fetch must do so nothing we had is lost. It is safe to
+// call from several goroutines: calls are serialised.
 func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
 	feedJSON, err := json.Marshal(src.Feed)
 	if err != nil {
 		return fmt.Errorf("state: source %s: %w", src.Name, err)

@@ -25,6 +25,11 @@ type Store struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
+
+	// saveMu serialises SaveSource: sources fetch concurrently, and their
+	// outcomes are written one at a time by the store itself rather than
+	// by a lock every caller must remember to pass around.
+	saveMu sync.Mutex
 }
 
 // ErrNotFound is returned when a source has no state yet.

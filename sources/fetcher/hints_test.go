@@ -1,4 +1,4 @@
-package sources
+package fetcher
 
 import (
 	"net/http"
@@ -28,7 +28,7 @@ func TestRetryAfterParsing(t *testing.T) {
 			if tt.value != "" {
 				h.Set("Retry-After", tt.value)
 			}
-			if got := retryAfter(h, now); !got.Equal(tt.want) {
+			if got := RetryAfter(h, now); !got.Equal(tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
@@ -62,14 +62,9 @@ func TestFreshness(t *testing.T) {
 			for i := 0; i+1 < len(tt.hdr); i += 2 {
 				h.Set(tt.hdr[i], tt.hdr[i+1])
 			}
-			if got := freshness(h, tt.ttl, now); got != tt.want {
+			if got := Freshness(h, tt.ttl, now); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
-	}
-	for in, want := range map[string]time.Duration{"60": time.Hour, " 5 ": 5 * time.Minute, "0": 0, "-3": 0, "x": 0, "100000": maxHint} {
-		if got := parseTTL(in); got != want {
-			t.Errorf("ttl %q = %v, want %v", in, got, want)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package sources
+package fetcher
 
 import (
 	"net/http"
@@ -16,9 +16,9 @@ const (
 	maxHint       = 24 * time.Hour
 )
 
-// retryAfter parses a Retry-After header, delta-seconds or an HTTP date,
+// RetryAfter parses a Retry-After header, delta-seconds or an HTTP date,
 // into an absolute time. Zero means absent or unparseable.
-func retryAfter(h http.Header, now time.Time) time.Time {
+func RetryAfter(h http.Header, now time.Time) time.Time {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return time.Time{}
@@ -46,12 +46,12 @@ func retryAfter(h http.Header, now time.Time) time.Time {
 	return t
 }
 
-// freshness is how long the publisher says its answer stays fresh:
+// Freshness is how long the publisher says its answer stays fresh:
 // Cache-Control max-age (or none at all with no-cache/no-store), else
 // Expires, else the feed's <ttl>. That is the order careful readers use,
 // and the HTTP one: max-age overrides Expires (RFC 9111 §5.3). The result
 // is capped at maxHint; zero means "no hint".
-func freshness(h http.Header, ttl time.Duration, now time.Time) time.Duration {
+func Freshness(h http.Header, ttl time.Duration, now time.Time) time.Duration {
 	d, ok := httpFreshness(h, now)
 	if !ok {
 		d = ttl
@@ -96,16 +96,4 @@ func httpFreshness(h http.Header, now time.Time) (time.Duration, bool) {
 		return t.Sub(base), true
 	}
 	return 0, false
-}
-
-// parseTTL reads an RSS <ttl>: minutes, as an integer.
-func parseTTL(s string) time.Duration {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n <= 0 {
-		return 0
-	}
-	if n > int(maxHint/time.Minute) {
-		n = int(maxHint / time.Minute)
-	}
-	return time.Duration(n) * time.Minute
 }

@@ -1,4 +1,4 @@
-package sources
+package fetcher
 
 import (
 	"context"
@@ -14,8 +14,8 @@ func TestHostKey(t *testing.T) {
 		"http://[::1]:8080/feed":          "::1:8080",
 		"/srv/feeds/wire.xml":             "",
 	} {
-		if got := hostKey(in); got != want {
-			t.Errorf("hostKey(%q) = %q, want %q", in, got, want)
+		if got := HostKey(in); got != want {
+			t.Errorf("HostKey(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -24,32 +24,32 @@ func TestLimiter(t *testing.T) {
 	ctx := context.Background()
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	l := newLimiter(2, 1)
-	a, err := l.acquire(ctx, "a.example")
+	l := NewLimiter(2, 1)
+	a, err := l.Acquire(ctx, "a.example")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := l.acquire(ctx, "b.example")
-	if _, err := l.acquire(cancelled, "c.example"); err == nil {
+	b, _ := l.Acquire(ctx, "b.example")
+	if _, err := l.Acquire(cancelled, "c.example"); err == nil {
 		t.Fatal("a third global slot was handed out")
 	}
-	a.demote()
-	c, err := l.acquire(ctx, "c.example") // would block forever without the demotion
+	a.Demote()
+	c, err := l.Acquire(ctx, "c.example") // would block forever without the demotion
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.acquire(cancelled, "a.example"); err == nil {
+	if _, err := l.Acquire(cancelled, "a.example"); err == nil {
 		t.Error("a demoted source gave up its host slot")
 	}
-	a.release()
-	a.release() // a second release gives back nothing
-	c.release()
-	d, err := l.acquire(ctx, "a.example")
+	a.Release()
+	a.Release() // a second release gives back nothing
+	c.Release()
+	d, err := l.Acquire(ctx, "a.example")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.release()
-	b.release()
+	d.Release()
+	b.Release()
 	if len(l.global) != 0 {
 		t.Errorf("%d global slots leaked", len(l.global))
 	}

@@ -1,4 +1,4 @@
-package sources
+package fetcher
 
 import (
 	"context"
@@ -6,22 +6,16 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"net"
 	"net/http"
-	"syscall"
 	"time"
 )
 
 // Sentinel errors callers and tests branch on.
 var (
 	ErrTooLarge   = errors.New("response too large")
-	ErrNotAFeed   = errors.New("not a feed")
-	ErrParse      = errors.New("parse error")
 	ErrHTTPStatus = errors.New("http status")
-	// ErrGone is a 410: the publisher says the feed is gone for good, so
-	// braid stops asking until the source's URL changes in the config.
+	// ErrGone is a 410: the publisher says the feed is gone for good.
 	ErrGone = errors.New("gone")
 	// ErrRedirectLoop is a redirect back to a URL already visited.
 	ErrRedirectLoop = errors.New("redirect loop")
@@ -29,11 +23,17 @@ var (
 	ErrTooManyRedirects = errors.New("too many redirects")
 	// ErrBadRedirect is a redirect without a usable http(s) Location.
 	ErrBadRedirect = errors.New("bad redirect")
+	// ErrCorrupt is a body whose Content-Encoding cannot be undone (a
+	// broken gzip stream): there is no document to parse.
+	ErrCorrupt = errors.New("corrupt body")
+	// ErrUnsupportedEncoding is a Content-Encoding other than gzip.
+	ErrUnsupportedEncoding = errors.New("unsupported Content-Encoding")
 )
 
 // Failure classes, stored in state.Source.ErrorClass and shown by
 // `braid sources`. They say what kind of thing went wrong, which decides
-// whether retrying can help.
+// whether retrying can help. ClassParse and ClassNotAFeed are also what
+// the parser's failures are filed under by package sources.
 const (
 	ClassDNS       = "dns"         // name did not resolve
 	ClassConnect   = "connect"     // TCP connect refused, unreachable, reset
@@ -43,8 +43,7 @@ const (
 	ClassRedirect  = "redirect"    // loop, too many hops, no Location
 	ClassTooLarge  = "too_large"   // body over fetch.max_bytes after decompression
 	ClassNotAFeed  = "not_a_feed"  // an HTML page, an image, junk
-	ClassParse     = "parse"       // a feed, but broken
-	ClassFile      = "file"        // a local source could not be read
+	ClassParse     = "parse"       // a feed, but broken (or its gzip is)
 	ClassCancelled = "cancelled"   // braid itself was stopped
 )
 
@@ -77,20 +76,12 @@ func (e *StatusError) Temporary() bool {
 	return e.Code == http.StatusTooManyRequests || e.Code == http.StatusRequestTimeout || e.Code >= 500
 }
 
-// classify names the kind of failure. Order matters: our own sentinels
+// Classify names the kind of failure. Order matters: our own sentinels
 // first, then the deadline (net/http wraps it in *url.Error and
-// *net.OpError), then the network layers from the top down.
-func classify(err error) string {
+// *net.OpError), then the network layers from the top down. Anything
+// else (refused, reset, cut short) is filed under ClassConnect.
+func Classify(err error) string {
 	var se *StatusError
-	var dnsErr *net.DNSError
-	var opErr *net.OpError
-	var recErr tls.RecordHeaderError
-	var certErr *tls.CertificateVerificationError
-	var alertErr tls.AlertError
-	var uaErr x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invErr x509.CertificateInvalidError
-	var nerr net.Error
 	switch {
 	case err == nil:
 		return ""
@@ -98,35 +89,49 @@ func classify(err error) string {
 		return ClassCancelled
 	case errors.Is(err, ErrTooLarge):
 		return ClassTooLarge
-	case errors.Is(err, ErrNotAFeed):
+	case errors.Is(err, ErrUnsupportedEncoding):
 		return ClassNotAFeed
-	case errors.Is(err, ErrParse):
+	case errors.Is(err, ErrCorrupt):
 		return ClassParse
 	case errors.Is(err, ErrRedirectLoop), errors.Is(err, ErrTooManyRedirects), errors.Is(err, ErrBadRedirect):
 		return ClassRedirect
 	case errors.As(err, &se):
 		return ClassHTTP
+	}
+	return classifyNet(err)
+}
+
+// classifyNet names a failure below HTTP.
+func classifyNet(err error) string {
+	var dnsErr *net.DNSError
+	var nerr net.Error
+	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &nerr) && nerr.Timeout():
 		return ClassTimeout
 	case errors.As(err, &dnsErr):
 		return ClassDNS
-	case errors.As(err, &certErr), errors.As(err, &recErr), errors.As(err, &alertErr),
-		errors.As(err, &uaErr), errors.As(err, &hostErr), errors.As(err, &invErr):
+	case isTLS(err):
 		return ClassTLS
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission), errors.As(err, new(*fs.PathError)):
-		return ClassFile
-	case errors.As(err, &opErr), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return ClassConnect
 	}
 	return ClassConnect
 }
 
-// temporary reports whether another attempt in this cycle may succeed.
-// A name that does not exist, a bad certificate or a 404 will not change
-// in the next second; a refused connection, a reset or a 503 may.
-func temporary(class string, err error) bool {
-	switch class {
+func isTLS(err error) bool {
+	var recErr tls.RecordHeaderError
+	var certErr *tls.CertificateVerificationError
+	var alertErr tls.AlertError
+	var uaErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invErr x509.CertificateInvalidError
+	return errors.As(err, &certErr) || errors.As(err, &recErr) || errors.As(err, &alertErr) ||
+		errors.As(err, &uaErr) || errors.As(err, &hostErr) || errors.As(err, &invErr)
+}
+
+// Temporary reports whether another attempt soon may succeed. A name
+// that does not exist, a bad certificate or a 404 will not change in the
+// next second; a refused connection, a reset or a 503 may.
+func Temporary(err error) bool {
+	switch Classify(err) {
 	case ClassConnect, ClassTimeout:
 		return true
 	case ClassDNS:

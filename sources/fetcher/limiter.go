@@ -1,4 +1,4 @@
-package sources
+package fetcher
 
 import (
 	"context"
@@ -7,12 +7,12 @@ import (
 	"sync"
 )
 
-// limiter hands out request slots: at most perHost to one host, at most
-// total overall. A source takes its host slot first and a global slot
-// second, so a global slot is only ever held by a source that can use it
+// Limiter hands out request slots: at most perHost to one host, at most
+// total overall. A source takes its host Slot first and a global Slot
+// second, so a global Slot is only ever held by a source that can use it
 // at once: sources piled up behind a slow host wait on that host's slots,
 // not on the global ones, and every other host keeps being fetched.
-type limiter struct {
+type Limiter struct {
 	global  chan struct{}
 	perHost int
 
@@ -20,11 +20,12 @@ type limiter struct {
 	hosts map[string]chan struct{}
 }
 
-func newLimiter(total, perHost int) *limiter {
-	return &limiter{global: make(chan struct{}, total), perHost: perHost, hosts: map[string]chan struct{}{}}
+// NewLimiter lets total requests run at once, perHost of them to one host.
+func NewLimiter(total, perHost int) *Limiter {
+	return &Limiter{global: make(chan struct{}, total), perHost: perHost, hosts: map[string]chan struct{}{}}
 }
 
-func (l *limiter) host(h string) chan struct{} {
+func (l *Limiter) host(h string) chan struct{} {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.hosts[h]
@@ -35,17 +36,17 @@ func (l *limiter) host(h string) chan struct{} {
 	return c
 }
 
-// slot is one source's permission to fetch.
-type slot struct {
-	l      *limiter
+// Slot is one source's permission to fetch.
+type Slot struct {
+	l      *Limiter
 	host   chan struct{}
 	mu     sync.Mutex
-	global bool // still holds a global slot
+	global bool // still holds a global Slot
 }
 
-// acquire waits for a slot for host ("" for local files: no host limit).
-func (l *limiter) acquire(ctx context.Context, host string) (*slot, error) {
-	s := &slot{l: l}
+// Acquire waits for a Slot for host ("" for local files: no host limit).
+func (l *Limiter) Acquire(ctx context.Context, host string) (*Slot, error) {
+	s := &Slot{l: l}
 	if host != "" {
 		s.host = l.host(host)
 		select {
@@ -66,13 +67,13 @@ func (l *limiter) acquire(ctx context.Context, host string) (*slot, error) {
 	return s, nil
 }
 
-// demote gives the global slot back early, keeping the host slot. A
+// Demote gives the global Slot back early, keeping the host Slot. A
 // source still waiting for its answer after a while (a dead host, a
 // server that hangs or drips) costs only a socket, and holding a global
-// slot for its whole deadline would make the cycle grow with the number
+// Slot for its whole deadline would make the cycle grow with the number
 // of bad sources: twenty dead hosts would stall sixteen slots for twenty
 // seconds each. Its host stays limited as before.
-func (s *slot) demote() {
+func (s *Slot) Demote() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.global {
@@ -81,10 +82,10 @@ func (s *slot) demote() {
 	}
 }
 
-// release gives back whatever the slot still holds; calling it again
+// Release gives back whatever the Slot still holds; calling it again
 // does nothing.
-func (s *slot) release() {
-	s.demote()
+func (s *Slot) Release() {
+	s.Demote()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.host != nil {
@@ -93,11 +94,11 @@ func (s *slot) release() {
 	}
 }
 
-// hostKey is what per_host counts: host and port, lower case. A port
+// HostKey is what per_host counts: host and port, lower case. A port
 // is a separate server as far as load goes (and it keeps test servers on
 // 127.0.0.1 apart); the default port is dropped so "host" and "host:443"
 // are one.
-func hostKey(rawURL string) string {
+func HostKey(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" {
 		return ""
