@@ -179,3 +179,22 @@ func opmlFixture() []OPMLEntry {
 		{Title: "Как устроены ленты", HTMLURL: "https://braid.example/articles/lenty/", XMLURL: "https://braid.example/feeds/lenty/rss.xml"},
 	}
 }
+
+// emptyFixture is the site feed of a site with no articles yet: no items
+// and no channel date, which must still render a valid, dated feed.
+func emptyFixture() *feed.Feed {
+	return &feed.Feed{
+		Channel: feed.Channel{
+			Title:       "Example News",
+			Description: "Every article of Example News.",
+			Language:    "en",
+			Link:        "https://braid.example/",
+			ID:          "https://braid.example/",
+			Self: feed.Links{
+				RSS:  "https://braid.example/feeds/rss.xml",
+				Atom: "https://braid.example/feeds/atom.xml",
+				JSON: "https://braid.example/feeds/feed.json",
+			},
+		},
+	}
+}
