@@ -60,7 +60,7 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, yamlErr(path, err)
+		return nil, nil, yamlErr(path, err, nil)
 	}
 	root := docRoot(&doc)
 	if root == nil || root.Kind != yaml.MappingNode {
@@ -133,7 +133,6 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 		seq = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		root.Content = append(root.Content, key, seq)
 	} else {
-		key = root.Content[keyIdx]
 		seq = root.Content[keyIdx+1]
 		if seq.Kind != yaml.SequenceNode { // null: `sources:` with no value
 			*seq = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: seq.Line, Column: seq.Column, LineComment: seq.LineComment}
