@@ -55,11 +55,11 @@ type Article struct {
 	// Notes are things worth telling the author that did not stop the
 	// file (an encoding assumed, a title taken from a heading), each a
 	// Problem of SeverityNote.
-	Notes []Problem
-	Headings []string  // section headings, in order
-	Text     string    // plain text of the body, headings included, blocks joined by "\n\n"
-	HTML     string    // body rendered to HTML, without the title
-	Related  Rules     // front matter related rules
+	Notes    []Problem
+	Headings []string // section headings, in order
+	Text     string   // plain text of the body, headings included, blocks joined by "\n\n"
+	HTML     string   // body rendered to HTML, without the title
+	Related  Rules    // front matter related rules
 }
 
 // Rules tune which external items count as related to one article.

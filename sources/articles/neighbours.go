@@ -417,6 +417,7 @@ func (c *chainer) resolveAll() {
 				for n, k := range matches {
 					paths[n] = c.name(k)
 				}
+				sort.Strings(paths)
 				c.warn(cl, "it matches several articles: %s", strings.Join(paths, ", "))
 				continue
 			case len(matches) == 1 && matches[0] == i:

@@ -68,6 +68,9 @@ func problemsOf(path string, err error) []Problem {
 	if err == nil {
 		return nil
 	}
+	if fe, ok := err.(*frontMatterTypeError); ok {
+		return problemsOf(path, fe.err)
+	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []Problem
 		for _, e := range j.Unwrap() {

@@ -12,19 +12,20 @@ import (
 // straight apostrophes, dashes, runs of spaces and punctuation do not
 // count: feed.NormalizeTitle).
 type resolver struct {
+	slugs   []string
 	titles  []string // normalized title of each article
 	bySlug  map[string]int
 	byTitle map[string][]int
 }
 
 func newResolver(arts []Article) *resolver {
-	r := &resolver{titles: make([]string, len(arts)), bySlug: map[string]int{}, byTitle: map[string][]int{}}
+	r := &resolver{slugs: make([]string, len(arts)), titles: make([]string, len(arts)), bySlug: map[string]int{}, byTitle: map[string][]int{}}
 	for i := range arts {
 		if _, dup := r.bySlug[arts[i].Slug]; !dup {
 			r.bySlug[arts[i].Slug] = i
 		}
 		t := feed.NormalizeTitle(arts[i].Title)
-		r.titles[i] = t
+		r.titles[i], r.slugs[i] = t, arts[i].Slug
 		r.byTitle[t] = append(r.byTitle[t], i)
 	}
 	return r
@@ -48,7 +49,7 @@ func (r *resolver) find(ref string) []int {
 
 // near is the article (other than self) whose title ref most likely
 // misspells, or -1: an edit distance of at most a fifth of the title's
-// length, the smallest distance and then the first article winning.
+// length, the smallest distance and then the smallest slug winning.
 func (r *resolver) near(ref string, self int) int {
 	want := feed.NormalizeTitle(ref)
 	n := utf8.RuneCountInString(want)
@@ -62,7 +63,7 @@ func (r *resolver) near(ref string, self int) int {
 		}
 		limit := max(n, utf8.RuneCountInString(t)) / 5
 		d := editDistance(want, t, limit)
-		if d <= limit && (best < 0 || d < bestDist) {
+		if d <= limit && (best < 0 || d < bestDist || d == bestDist && r.slugs[i] < r.slugs[best]) {
 			best, bestDist = i, d
 		}
 	}
