@@ -225,7 +225,13 @@ func renderMarkdown(a *Article, body []byte) error {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			if t := inlineText(n, body); t != "" {
+			t := inlineText(n, body)
+			if isBoilerplate(t) {
+				// "## Leave a Reply" pasted from a page is chrome too.
+				drop = append(drop, n)
+				return ast.WalkSkipChildren, nil
+			}
+			if t != "" {
 				blocks = append(blocks, t)
 				if n.Level >= 2 {
 					a.Headings = append(a.Headings, t)
