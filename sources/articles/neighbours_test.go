@@ -354,3 +354,19 @@ func TestLinkCompat(t *testing.T) {
 		t.Errorf("Link: %v %v %v", prev, next, err)
 	}
 }
+
+// TestLinkCompatErrors keeps the deprecated Link's errors word for word.
+func TestLinkCompatErrors(t *testing.T) {
+	arts := []Article{
+		{Path: "a.md", Slug: "a", Title: "Alpha", Previous: "a"},
+		{Path: "s1.md", Slug: "s1", Title: "Same"},
+		{Path: "s2.md", Slug: "s2", Title: "same!"},
+		{Path: "c.md", Slug: "c", Title: "C", Next: "SAME?"},
+	}
+	_, _, err := Link(arts)
+	for _, w := range []string{`articles: a.md: previous "a" is the article itself`, `articles: c.md: next "SAME?" matches several articles: s1.md, s2.md`} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error %v lacks %q", err, w)
+		}
+	}
+}
