@@ -16,8 +16,13 @@
 // dropped so it is never republished.
 //
 // Dates are left zero when a file gives none, and neighbours are linked in
-// a separate step (Link), because both depend on state the caller keeps
+// a separate step (Chain), because both depend on state the caller keeps
 // (when an article was first seen), not on the files alone.
+//
+// Local input never breaks a site: LoadAll returns the good articles and
+// a Problem for every bad file (and notes, such as an encoding assumed),
+// and Chain resolves contradictory previous/next links by fixed rules
+// into one consistent sequence, reporting what it overruled.
 package articles
 
 import (

@@ -370,3 +370,29 @@ func TestLinkCompatErrors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkChain links a site of 1000 articles, a third undated, with
+// random links.
+func BenchmarkChain(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	arts := make([]Article, 1000)
+	firstSeen := map[string]time.Time{}
+	for i := range arts {
+		slug := fmt.Sprintf("s%d", i)
+		arts[i] = Article{Path: slug + ".md", Slug: slug, Title: fmt.Sprintf("Story number %d", i)}
+		if i%3 > 0 {
+			arts[i].Date = day(1).Add(time.Duration(rng.IntN(1000)) * time.Hour)
+		} else {
+			firstSeen[slug] = day(1).Add(time.Duration(rng.IntN(1000)) * time.Hour)
+		}
+		if rng.IntN(4) == 0 {
+			arts[i].Next = fmt.Sprintf("s%d", rng.IntN(len(arts)))
+		}
+		if rng.IntN(4) == 0 {
+			arts[i].Previous = fmt.Sprintf("Story Number %d", rng.IntN(len(arts)))
+		}
+	}
+	for b.Loop() {
+		Chain(arts, firstSeen)
+	}
+}
