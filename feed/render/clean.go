@@ -11,9 +11,18 @@ import (
 	"github.com/braid-feeds/braid/feed"
 )
 
-// ErrNoDate is returned by Atom when neither the channel nor any item has
-// a date: Atom requires an updated time and the renderer will not invent one.
+// ErrNoDate is returned by Atom when the feed has items but neither the
+// channel nor any item has a date: Atom requires an updated time and the
+// renderer will not invent one for content that exists.
 var ErrNoDate = errors.New("render: feed has no date (set Channel.Updated or item dates)")
+
+// EmptyFeedDate dates a feed with no items and no Channel.Updated (a site
+// with no articles yet). It is fixed rather than the clock so that an
+// empty site publishes byte-identical files every cycle, and it is
+// 2000-01-01 rather than the Unix epoch because some readers and
+// validators treat a zero-like time as "no date" and a four-digit year
+// after 1970 is valid in RFC 822 and RFC 3339 alike.
+var EmptyFeedDate = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 // cleaned is a feed made safe to write: every text field stripped of what
 // XML cannot carry, single-line fields trimmed, times in UTC to the
@@ -34,6 +43,9 @@ func clean(f *feed.Feed) *cleaned {
 				}
 			}
 		}
+	}
+	if c.Updated.IsZero() && len(f.Items) == 0 {
+		c.Updated = EmptyFeedDate
 	}
 	c.Items = make([]feed.Item, 0, len(f.Items))
 	for _, it := range f.Items {

@@ -18,7 +18,10 @@
 // Dates: callers should give every item a Published or Updated time. An
 // item with neither is dated Channel.Updated (a reader needs some date;
 // Atom requires one), and a channel without Updated is dated by its
-// newest item. Atom returns ErrNoDate when nothing in the feed has a date.
+// newest item. A feed with no items and no Channel.Updated (an empty
+// site) is dated EmptyFeedDate, a fixed time, so it stays valid and
+// byte-identical across runs. Atom returns ErrNoDate when the feed has
+// items but nothing in it has a date.
 //
 // Roles: an item's feed.Role (article, previous, next, related) is
 // published as a category so that readers, and people, can tell the

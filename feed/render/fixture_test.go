@@ -169,3 +169,18 @@ func opmlFixture() []OPMLEntry {
 		{Title: "Как устроены ленты", HTMLURL: "https://braid.example/articles/lenty/", XMLURL: "https://braid.example/feeds/lenty/rss.xml"},
 	}
 }
+
+// emptyFixture is the site feed of a site with no articles yet: no items
+// and no channel date, which must still render a valid, dated feed.
+func emptyFixture() *feed.Feed {
+	return &feed.Feed{
+		Channel: feed.Channel{
+			Title:       "Example News",
+			Description: "Every article of Example News.",
+			Language:    "en",
+			Link:        "https://braid.example/",
+			ID:          "https://braid.example/",
+			Self:        feed.Links{{Format: "rss", URL: "https://braid.example/feeds/rss.xml"}, {Format: "atom", URL: "https://braid.example/feeds/atom.xml"}, {Format: "json", URL: "https://braid.example/feeds/feed.json"}},
+		},
+	}
+}

@@ -27,6 +27,7 @@ func feedCases(prefix string, mk func() *feed.Feed) []renderCase {
 
 func allCases() []renderCase {
 	cases := append(feedCases("article", fixture), feedCases("edge", edgeFixture)...)
+	cases = append(cases, feedCases("empty", emptyFixture)...)
 	return append(cases,
 		renderCase{"feeds.opml", func() ([]byte, error) { return OPML("Braid feeds", opmlFixture()) }},
 		renderCase{"index.html", func() ([]byte, error) { return Index(indexFixture()) }},

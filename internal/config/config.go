@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,9 @@ type Config struct {
 	Path string `yaml:"-"`
 	// lines remembers where keys were, so Validate can name the line.
 	lines map[string]int
+	// decodeBad holds lines whose value already failed to decode, so
+	// Validate does not report them a second time.
+	decodeBad map[int]bool
 }
 
 // Site describes the publishing site.
@@ -117,13 +121,16 @@ type Duration time.Duration
 
 // UnmarshalYAML accepts Go duration strings and a "d" suffix for days.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	// Problems are returned as a *yaml.TypeError: yaml.v3 then records
+	// them and keeps decoding, so a bad duration does not hide the rest
+	// of the config's problems (any other error aborts the decode).
 	var s string
 	if err := n.Decode(&s); err != nil {
 		return err
 	}
 	v, err := ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %v", n.Line, err)}}
 	}
 	*d = Duration(v)
 	return nil
@@ -191,30 +198,42 @@ func Load(path string) (*Config, error) {
 }
 
 // Parse decodes and validates config bytes; path is used for messages and
-// to resolve relative paths.
+// to resolve relative paths. Every problem is reported at once: values of
+// the wrong type, unknown keys and failed validations are joined into one
+// error, each naming its file:line and key. Only YAML that does not parse
+// at all stops at its first error.
 func Parse(path string, data []byte) (*Config, error) {
 	c := Default()
 	c.Path = path
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlErr(path, err)
+		return nil, yamlErr(path, err, nil)
 	}
+	c.lines = map[string]int{}
+	collectLines(&root, "", c.lines)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	// An empty file decodes as io.EOF: keep the defaults and let Validate
 	// say what is missing.
+	var errs []error
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlErr(path, err)
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, yamlErr(path, err, c.lines)
+		}
+		// yaml.v3 decoded everything else: validate it too, but do not
+		// report a key twice.
+		errs = append(errs, yamlErr(path, err, c.lines))
+		c.decodeBad = yamlLines(te.Errors)
 	}
-	c.lines = map[string]int{}
-	collectLines(&root, "", c.lines)
 	for i := range c.Sources {
 		c.Sources[i].Line = c.lines[fmt.Sprintf("sources[%d]", i)]
 		if c.lines[fmt.Sprintf("sources[%d].weight", i)] == 0 {
 			c.Sources[i].Weight = 1
 		}
 	}
-	if err := c.Validate(); err != nil {
+	errs = append(errs, c.Validate())
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	c.resolvePaths()
@@ -226,9 +245,10 @@ var (
 	yamlUnknownRE = regexp.MustCompile(`field (\S+) not found in type \S+`)
 )
 
-// yamlErr turns yaml.v3's errors into one "file:line: message" per
-// problem, in words a user knows ("unknown key", not Go type names).
-func yamlErr(path string, err error) error {
+// yamlErr turns yaml.v3's errors into one "file:line: key: message" per
+// problem, in words a user knows ("unknown key", not Go type names). lines
+// (nil before the YAML parsed) names the key set on a line.
+func yamlErr(path string, err error, lines map[string]int) error {
 	msgs := []string{strings.TrimPrefix(err.Error(), "yaml: ")}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -239,11 +259,43 @@ func yamlErr(path string, err error) error {
 		loc := path
 		if g := yamlLineRE.FindStringSubmatch(m); g != nil {
 			loc, m = path+":"+g[1], g[2]
+			n, _ := strconv.Atoi(g[1])
+			if key := keyAt(lines, n); key != "" && !yamlUnknownRE.MatchString(m) {
+				m = key + ": " + m
+			}
 		}
 		m = yamlUnknownRE.ReplaceAllString(m, `unknown key "$1"`)
 		errs = append(errs, fmt.Errorf("config: %s: %w: %s", loc, ErrInvalid, m))
 	}
 	return errors.Join(errs...)
+}
+
+// yamlLines is the set of lines yaml.v3's messages blame.
+func yamlLines(msgs []string) map[int]bool {
+	out := map[int]bool{}
+	for _, m := range msgs {
+		if g := yamlLineRE.FindStringSubmatch(m); g != nil {
+			n, _ := strconv.Atoi(g[1])
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// keyAt is the most specific key path set on line n ("" if none); of keys
+// sharing a line (a flow mapping) the first in sort order, so messages are
+// stable.
+func keyAt(lines map[string]int, n int) string {
+	best := ""
+	for k, l := range lines {
+		if l != n {
+			continue
+		}
+		if len(k) > len(best) || len(k) == len(best) && k < best {
+			best = k
+		}
+	}
+	return best
 }
 
 // collectLines records the line of every key path ("site.url",

@@ -59,7 +59,15 @@ func TestInvalid(t *testing.T) {
 		{"source without url", minimal + "sources:\n  - name: A\n", []string{"sources[0].url", "is required"}},
 		{"ftp source", minimal + "sources:\n  - {name: A, url: \"ftp://x/y\"}\n", []string{"sources[0].url"}},
 		{"bad format", minimal + "formats: [rss, rdf]\n", []string{"formats[1]", "rdf"}},
-		{"bad duration", minimal + "related:\n  max_age: soon\n", []string{"config.yaml:5", "soon"}},
+		{"bad duration", minimal + "related:\n  max_age: soon\n", []string{"config.yaml:5", "related.max_age", "soon"}},
+		{"bad duration hides nothing", "site:\n  url: /news\nfetch:\n  timeout: soon\n  concurrency: 0\nrelated:\n  max_item: 3\n  max_age: later\n", []string{
+			"config.yaml:2: invalid config: site.url", "site.title: is required",
+			"config.yaml:4: invalid config: fetch.timeout: invalid duration \"soon\"",
+			"config.yaml:5: invalid config: fetch.concurrency: must be at least 1",
+			"config.yaml:7: invalid config: unknown key \"max_item\"",
+			"config.yaml:8: invalid config: related.max_age: invalid duration \"later\"",
+		}},
+		{"wrong type and bad value together", minimal + "fetch:\n  concurrency: many\n  per_host: 0\n", []string{"config.yaml:5", "fetch.concurrency", "config.yaml:6", "fetch.per_host"}},
 		{"min_score out of scale", minimal + "related:\n  min_score: 3\n", []string{"related.min_score", "between 0 and 1"}},
 		{"mysql state", minimal + "state: mysql://root@db/braid\n", []string{"config.yaml:4", "state", `scheme "mysql"`}},
 		{"redis state", minimal + "state: \"redis://cache:6379/0\"\n", []string{"config.yaml:4", "state", "postgres://"}},
@@ -129,5 +137,22 @@ func TestParseDuration(t *testing.T) {
 		if err != nil || got != want {
 			t.Errorf("%q = %v, %v; want %v", in, got, err, want)
 		}
+	}
+}
+
+// TestEveryProblemOnce checks that a value that fails to decode is
+// reported once, not again by validation, and that problems come in file
+// order.
+func TestEveryProblemOnce(t *testing.T) {
+	_, err := Load(write(t, minimal+"fetch:\n  timeout: soon\n  concurrency: 0\n"))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d problems, want 2:\n%v", len(lines), err)
+	}
+	if !strings.Contains(lines[0], ":5: invalid config: fetch.timeout") || !strings.Contains(lines[1], ":6: invalid config: fetch.concurrency") {
+		t.Errorf("problems:\n%v", err)
 	}
 }

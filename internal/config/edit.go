@@ -62,7 +62,7 @@ func AddSources(path string, add []Source) (added, skipped []Source, err error) 
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, yamlErr(path, err)
+		return nil, nil, yamlErr(path, err, nil)
 	}
 	root := docRoot(&doc)
 	if root == nil || root.Kind != yaml.MappingNode {

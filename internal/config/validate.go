@@ -21,6 +21,9 @@ func (c *Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		loc := c.Path
 		if l := c.Line(key); l > 0 {
+			if c.decodeBad[l] {
+				return
+			}
 			loc = fmt.Sprintf("%s:%d", c.Path, l)
 		}
 		errs = append(errs, fmt.Errorf("config: %s: %w: %s: %s", loc, ErrInvalid, key, fmt.Sprintf(format, args...)))

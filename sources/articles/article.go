@@ -16,8 +16,13 @@
 // dropped so it is never republished.
 //
 // Dates are left zero when a file gives none, and neighbours are linked in
-// a separate step (Link), because both depend on state the caller keeps
+// a separate step (Chain), because both depend on state the caller keeps
 // (when an article was first seen), not on the files alone.
+//
+// Local input never breaks a site: LoadAll returns the good articles and
+// a Problem for every bad file (and notes, such as an encoding assumed),
+// and Chain resolves contradictory previous/next links by fixed rules
+// into one consistent sequence, reporting what it overruled.
 package articles
 
 import (
@@ -45,10 +50,21 @@ type Article struct {
 	URL      string    // front matter url; "" when unset
 	Previous string    // neighbour named by the file: slug or title; "" if none
 	Next     string    //
-	Headings []string  // section headings, in order
-	Text     string    // plain text of the body, headings included, blocks joined by "\n\n"
-	HTML     string    // body rendered to HTML, without the title
-	Related  Rules     // front matter related rules
+	// PreviousLine and NextLine are the lines naming the neighbours (0
+	// when unnamed), so link problems can point at them.
+	PreviousLine int
+	NextLine     int
+	// Encoding is the character encoding the file was read in: "" for
+	// UTF-8, else one of the Encoding constants.
+	Encoding string
+	// Notes are things worth telling the author that did not stop the
+	// file (an encoding assumed, a title taken from a heading), each a
+	// Problem of SeverityNote.
+	Notes    []Problem
+	Headings []string // section headings, in order
+	Text     string   // plain text of the body, headings included, blocks joined by "\n\n"
+	HTML     string   // body rendered to HTML, without the title
+	Related  Rules    // front matter related rules
 }
 
 // Rules tune which external items count as related to one article.
@@ -73,7 +89,8 @@ var ErrInvalid = errors.New("invalid article")
 // ErrInvalid with errors.Is.
 type Error struct {
 	Path string
-	Line int // 1-based; 0 when no single line is to blame
+	Line int    // 1-based; 0 when no single line is to blame
+	Key  string // front matter key to blame; "" when none
 	Msg  string
 }
 
@@ -125,12 +142,12 @@ func collapseSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// cleanSource makes file bytes safe to parse line by line and to publish
-// in XML: invalid UTF-8 replaced, a leading byte order mark dropped, CRLF
-// and lone CR turned into LF, other control characters (which XML 1.0
-// forbids) removed.
-func cleanSource(data []byte) string {
-	s := strings.ToValidUTF8(string(data), "\uFFFD")
+// cleanSource makes decoded text safe to parse line by line and to
+// publish in XML: invalid UTF-8 replaced, a leading byte order mark
+// dropped, CRLF and lone CR turned into LF, other control characters
+// (which XML 1.0 forbids) removed.
+func cleanSource(text string) string {
+	s := strings.ToValidUTF8(text, "\uFFFD")
 	s = strings.TrimPrefix(s, "\uFEFF")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")

@@ -23,8 +23,8 @@ type frontMatter struct {
 	Summary  string       `yaml:"summary"`
 	Slug     yaml.Node    `yaml:"slug"`
 	URL      yaml.Node    `yaml:"url"`
-	Previous string       `yaml:"previous"`
-	Next     string       `yaml:"next"`
+	Previous yaml.Node    `yaml:"previous"`
+	Next     yaml.Node    `yaml:"next"`
 	Related  relatedRules `yaml:"related"`
 }
 
@@ -69,7 +69,7 @@ func decodeFrontMatter(path string, fmLine int, y string, fm *frontMatter) error
 	if err == nil || errors.Is(err, io.EOF) {
 		return nil
 	}
-	shift := func(msg string) (int, string) {
+	shift := func(msg string) (int, string, string) {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 		// yaml.v3 leaves the line out for the first line of the YAML.
 		line := 1
@@ -85,23 +85,39 @@ func decodeFrontMatter(path string, fmLine int, y string, fm *frontMatter) error
 			n, _ := strconv.Atoi(strings.TrimPrefix(s, "line "))
 			return "line " + strconv.Itoa(n+fmLine)
 		})
+		key := ""
 		if m := unknownField.FindStringSubmatch(msg); m != nil {
-			msg = "unknown key " + strconv.Quote(m[1])
+			key, msg = m[1], "unknown key "+strconv.Quote(m[1])
 		}
-		return line + fmLine, "front matter: " + msg
+		return line + fmLine, key, "front matter: " + msg
 	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		errs := make([]error, 0, len(te.Errors))
 		for _, e := range te.Errors {
-			line, msg := shift(e)
-			errs = append(errs, invalid(path, line, "%s", msg))
+			line, key, msg := shift(e)
+			errs = append(errs, &Error{Path: path, Line: line, Key: key, Msg: msg})
 		}
-		return errors.Join(errs...)
+		// Still a *yaml.TypeError to the caller, who then goes on to
+		// check the keys that did decode.
+		return &frontMatterTypeError{TypeError: te, err: errors.Join(errs...)}
 	}
-	line, msg := shift(err.Error())
-	return invalid(path, line, "%s", msg)
+	line, key, msg := shift(err.Error())
+	return &Error{Path: path, Line: line, Key: key, Msg: msg}
 }
+
+// frontMatterTypeError is yaml.v3's TypeError (the decode went on past
+// it) carrying our own errors with file lines.
+type frontMatterTypeError struct {
+	*yaml.TypeError
+	err error
+}
+
+func (e *frontMatterTypeError) Error() string { return e.err.Error() }
+
+// Unwrap gives errors.As the yaml.TypeError and errors.Is our *Error
+// values (and so ErrInvalid).
+func (e *frontMatterTypeError) Unwrap() []error { return []error{e.TypeError, e.err} }
 
 // scalar returns the value of a single-valued front matter key; ok is
 // false when the key is absent or null.
@@ -181,10 +197,15 @@ func parseTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func frontMatterTime(n *yaml.Node, key string, bad func(*yaml.Node, string, ...any)) time.Time {
+// minYear is the earliest year a front matter date may have: earlier
+// ones are placeholders (0001-01-01T00:00:00Z is Go's zero time, and
+// would read as "no date") or typos, and RSS wants four-digit years.
+const minYear = 1000
+
+func frontMatterTime(n *yaml.Node, key string, bad func(*yaml.Node, string, string, ...any)) time.Time {
 	s, ok, err := scalar(n)
 	if err != nil {
-		bad(n, "%s: %v", key, err)
+		bad(n, key, "%s: %v", key, err)
 		return time.Time{}
 	}
 	if !ok {
@@ -192,7 +213,12 @@ func frontMatterTime(n *yaml.Node, key string, bad func(*yaml.Node, string, ...a
 	}
 	t, ok := parseTime(s)
 	if !ok {
-		bad(n, "%s %q is not a date (use 2006-01-02, 2006-01-02 15:04 or RFC 3339)", key, s)
+		bad(n, key, "%s %q is not a date (use 2006-01-02, 2006-01-02 15:04 or RFC 3339)", key, s)
+		return time.Time{}
+	}
+	if t.UTC().Year() < minYear {
+		bad(n, key, "%s %q is not a real date (year %d)", key, s, t.UTC().Year())
+		return time.Time{}
 	}
 	return t
 }

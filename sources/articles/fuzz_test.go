@@ -68,11 +68,22 @@ func FuzzParseText(f *testing.F) {
 	fuzzSeeds(f, ".txt")
 	f.Add([]byte("T\r\nCredit by X\r\n\r\nBody.\r\nPrevious articleA\r\nNext article\r\nB\r\nPlease enter your comment!"))
 	f.Add([]byte("\ufeffT\n\nPlease enter\nyour comment!\n\nx"))
+	// Not UTF-8: Windows-1252, UTF-16 both ways, a broken UTF-16 surrogate.
+	f.Add([]byte("Caf\xe9 \x93Quotes\x94\r\n\r\nBody \x96 dash.\r\nPrevious article\x93A\x94\r\n"))
+	f.Add([]byte("\xff\xfeT\x00\n\x00\n\x00B\x00o\x00d\x00y\x00"))
+	f.Add([]byte("\xfe\xff\x00T\x00\n\x00\n\x00B\xd8\x00"))
+	f.Add([]byte("T\n\nB\x00ody"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := ParseText("fuzz.txt", data)
 		checkParsed(t, a, err)
 		if err != nil {
 			return
+		}
+		if strings.ContainsRune(a.Text, 0) || strings.ContainsRune(a.Title, 0) {
+			t.Fatal("NUL in parsed text")
+		}
+		if utf8.Valid(data) && a.Encoding != "" {
+			t.Fatalf("valid UTF-8 read as %s", a.Encoding)
 		}
 		for _, p := range strings.Split(a.Text, "\n\n") {
 			if isBoilerplate(p) {

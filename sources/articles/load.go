@@ -11,18 +11,65 @@ import (
 	"strings"
 )
 
-// Load reads every article under dir: *.md and *.markdown files as
+// LoadAll reads every article under dir: *.md and *.markdown files as
 // Markdown, *.txt files as plain-text exports (extensions in any case).
 // Subfolders are read too, so a site can group articles by year or desk;
 // files and folders whose names start with "." are skipped. Articles are
 // sorted by path.
 //
-// Load does not stop at the first bad file: every problem (unreadable
-// files, invalid articles, two files with one slug) is returned together
-// with errors.Join, alongside the articles that were read without one, so
-// a caller can report everything at once. Of two files sharing a slug the
-// first by path is kept.
+// A bad file never stops the site: LoadAll returns the articles that were
+// read, and every problem of every file (unreadable, not text, invalid,
+// a slug already used) as a Problem of SeverityError, plus the notes of
+// the articles it read (encoding assumed, title from a heading). Of two
+// files sharing a slug the first by path is kept. The error is only for
+// what stops everything: a content folder that cannot be walked, or ctx.
+func LoadAll(ctx context.Context, dir string) ([]Article, []Problem, error) {
+	paths, err := articlePaths(ctx, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var arts []Article
+	var problems []Problem
+	slugs := map[string]string{} // slug -> path
+	for _, path := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, fmt.Errorf("articles: %w", err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			problems = append(problems, Problem{Severity: SeverityError, Path: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
+			continue
+		}
+		a, err := parserFor(path)(path, data)
+		if err != nil {
+			problems = append(problems, problemsOf(path, err)...)
+			continue
+		}
+		if other, dup := slugs[a.Slug]; dup {
+			problems = append(problems, Problem{Severity: SeverityError, Path: path, Key: "slug", Msg: fmt.Sprintf("slug %q is already used by %s", a.Slug, other)})
+			continue
+		}
+		slugs[a.Slug] = path
+		problems = append(problems, a.Notes...)
+		arts = append(arts, a)
+	}
+	return arts, problems, nil
+}
+
+// Load is LoadAll with the problems of SeverityError joined into one
+// error (notes dropped), for callers not yet reporting Problems.
+//
+// Deprecated: use LoadAll, which keeps notes and tells fatal from per-file.
 func Load(ctx context.Context, dir string) ([]Article, error) {
+	arts, problems, err := LoadAll(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return arts, Errors(problems)
+}
+
+// articlePaths lists the article files under dir, sorted.
+func articlePaths(ctx context.Context, dir string) ([]string, error) {
 	var paths []string
 	walkErr := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -47,32 +94,17 @@ func Load(ctx context.Context, dir string) ([]Article, error) {
 		return nil, fmt.Errorf("articles: %w", walkErr)
 	}
 	sort.Strings(paths)
+	return paths, nil
+}
 
-	var arts []Article
-	var errs []error
-	slugs := map[string]string{} // slug -> path
-	for _, path := range paths {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("articles: %w", err)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("articles: %w", err))
-			continue
-		}
-		a, err := parserFor(path)(path, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if other, dup := slugs[a.Slug]; dup {
-			errs = append(errs, invalid(path, 0, "slug %q is already used by %s", a.Slug, other))
-			continue
-		}
-		slugs[a.Slug] = path
-		arts = append(arts, a)
+// unwrapPath drops the path from an *fs.PathError, which the Problem
+// names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
-	return arts, errors.Join(errs...)
+	return err
 }
 
 // parserFor picks the parser for a file by its extension; nil for files

@@ -3,6 +3,7 @@ package articles
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -147,5 +148,47 @@ func TestShippedContent(t *testing.T) {
 	}
 	if !formats[FormatMarkdown] || !formats[FormatText] || missing == 0 {
 		t.Errorf("formats %v, %d neighbours without a local file", formats, missing)
+	}
+}
+
+// TestLoadAll checks that bad files cost only themselves: the good
+// articles come back with every problem, each naming its file, and notes
+// for what was assumed.
+func TestLoadAll(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "good.md", "---\ntitle: Good\ndate: 2026-11-01\n---\nBody.\n")
+	writeFile(t, dir, "heading.md", "# Title From Heading\n\nBody.\n")
+	writeFile(t, dir, "nothing.md", "Just text, no title anywhere.\n")
+	writeFile(t, dir, "both.md", "---\ntitle: T\nsubtitle: x\ndate: someday\n---\n")
+	writeFile(t, dir, "cp1252.txt", "Caf\xe9 \x93Quotes\x94\n\nBody \x96 dash.\n")
+	writeFile(t, dir, "binary.txt", "\x00\x01\x02binary")
+
+	arts, problems, err := LoadAll(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slugs []string
+	for _, a := range arts {
+		slugs = append(slugs, a.Slug)
+	}
+	if got := strings.Join(slugs, " "); got != "cp1252 good heading" {
+		t.Errorf("articles %q", got)
+	}
+	var got []string
+	for _, p := range problems {
+		rel, _ := filepath.Rel(dir, p.Path)
+		got = append(got, fmt.Sprintf("%s %s:%d %s", p.Severity, rel, p.Line, p.Key))
+	}
+	want := "error binary.txt:0  | error both.md:3 subtitle | error both.md:4 date | note cp1252.txt:0  | note heading.md:1 title | error nothing.md:1 "
+	if strings.Join(got, " | ") != want {
+		t.Errorf("problems:\n%s\nwant\n%s", strings.Join(got, " | "), want)
+	}
+	if err := Errors(problems); !errors.Is(err, ErrInvalid) || strings.Count(err.Error(), "\n") != 3 {
+		t.Errorf("Errors: %v", err)
+	}
+	for _, a := range arts {
+		if a.Slug == "cp1252" && (a.Title != "Café “Quotes”" || a.Text != "Body – dash.") {
+			t.Errorf("windows-1252 file read as %q / %q", a.Title, a.Text)
+		}
 	}
 }

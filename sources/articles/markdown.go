@@ -3,12 +3,14 @@ package articles
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -30,14 +32,20 @@ var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
 // "---" lines at the top: title (required), date, updated, author, credit,
 // tags, summary, slug, url, previous, next and related. Unknown keys are
 // errors. Dates are RFC 3339 or 2006-01-02[ 15:04[:05]] (UTC when no zone
-// is given). A "# Title" opening the body is dropped, as the title is
-// published on its own. Every problem in the front matter is reported,
-// each with path and line.
+// is given); impossible ones (before year 1000) are errors. A "# Title"
+// opening the body is dropped, as the title is published on its own. A
+// file without front matter takes its title from a "# Heading" on its
+// first line (and says so in a note). Every problem in the front matter
+// is reported, each with path, line and key.
 func ParseMarkdown(path string, data []byte) (Article, error) {
-	src := cleanSource(data)
-	lines := strings.Split(src, "\n")
+	src, enc, err := decodeSource(path, data)
+	if err != nil {
+		return Article{}, err
+	}
+	lines := strings.Split(cleanSource(src), "\n")
 
 	var fm frontMatter
+	var errs []error
 	fmLine, bodyStart := 0, 0 // line of the opening "---" (1-based); index of the first body line
 	if len(lines) > 0 && strings.TrimRight(lines[0], " \t") == "---" {
 		fmLine = 1
@@ -52,52 +60,65 @@ func ParseMarkdown(path string, data []byte) (Article, error) {
 			return Article{}, invalid(path, 1, "front matter has no closing ---")
 		}
 		if err := decodeFrontMatter(path, fmLine, strings.Join(lines[1:end], "\n"), &fm); err != nil {
-			return Article{}, err
+			var te *yaml.TypeError
+			if !errors.As(err, &te) {
+				return Article{}, err
+			}
+			// yaml.v3 decoded the other keys: check them too, so an
+			// unknown key does not hide a bad date.
+			errs = append(errs, err)
 		}
 		bodyStart = end + 1
 	}
 
-	a := Article{Path: path, Format: FormatMarkdown}
-	var errs []error
-	bad := func(n *yaml.Node, format string, args ...any) {
+	a := Article{Path: path, Format: FormatMarkdown, Encoding: enc}
+	if enc != "" {
+		a.Notes = append(a.Notes, note(path, 0, "", "not UTF-8: read as %s", enc))
+	}
+	bad := func(n *yaml.Node, key, format string, args ...any) {
 		line := fmLine
 		if n != nil && n.Line > 0 {
 			line = n.Line + fmLine
 		}
-		errs = append(errs, invalid(path, line, format, args...))
+		errs = append(errs, &Error{Path: path, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 
 	if title, ok, err := scalar(&fm.Title); err != nil {
-		bad(&fm.Title, "title: %v", err)
+		bad(&fm.Title, "title", "title: %v", err)
 	} else if a.Title = collapseSpace(title); !ok || a.Title == "" {
 		if fmLine == 0 {
-			errs = append(errs, invalid(path, 1, "missing title: no front matter (a --- block with title: at the top)"))
+			if h, line := headingTitle(lines); h != "" {
+				a.Title = h
+				a.Notes = append(a.Notes, note(path, line, "title", "no front matter: title %q taken from the first heading", h))
+			} else {
+				errs = append(errs, invalid(path, 1, "missing title: no front matter (a --- block with title: at the top) and no \"# Title\" heading on the first line"))
+			}
 		} else {
-			bad(&fm.Title, "missing title")
+			bad(&fm.Title, "title", "missing title")
 		}
 	}
 	a.Date = frontMatterTime(&fm.Date, "date", bad)
 	a.Updated = frontMatterTime(&fm.Updated, "updated", bad)
 	if !a.Date.IsZero() && !a.Updated.IsZero() && a.Updated.Before(a.Date) {
-		bad(&fm.Updated, "updated %s is before date %s", a.Updated.Format(time.RFC3339), a.Date.Format(time.RFC3339))
+		bad(&fm.Updated, "updated", "updated %s is before date %s", a.Updated.Format(time.RFC3339), a.Date.Format(time.RFC3339))
 	}
 	a.Author = collapseSpace(fm.Author)
 	a.Credit = collapseSpace(fm.Credit)
 	tags, err := stringList(&fm.Tags)
 	if err != nil {
-		bad(&fm.Tags, "tags: %v", err)
+		bad(&fm.Tags, "tags", "tags: %v", err)
 	}
 	a.Tags = tags
 	a.Summary = collapseSpace(fm.Summary)
 	if s, ok, err := scalar(&fm.Slug); err != nil {
-		bad(&fm.Slug, "slug: %v", err)
+		bad(&fm.Slug, "slug", "slug: %v", err)
 	} else if ok {
 		a.Slug = strings.TrimSpace(s)
 		if want := feed.Slug(a.Slug); a.Slug != want {
 			if want == "" {
-				bad(&fm.Slug, "slug %q has no letters or digits", a.Slug)
+				bad(&fm.Slug, "slug", "slug %q has no letters or digits", a.Slug)
 			} else {
-				bad(&fm.Slug, "slug %q is not a URL slug (lowercase letters, digits, dashes); did you mean %q?", a.Slug, want)
+				bad(&fm.Slug, "slug", "slug %q is not a URL slug (lowercase letters, digits, dashes); did you mean %q?", a.Slug, want)
 			}
 		}
 	}
@@ -108,23 +129,23 @@ func ParseMarkdown(path string, data []byte) (Article, error) {
 		}
 	}
 	if u, ok, err := scalar(&fm.URL); err != nil {
-		bad(&fm.URL, "url: %v", err)
+		bad(&fm.URL, "url", "url: %v", err)
 	} else if ok {
 		a.URL = strings.TrimSpace(u)
 		if p, err := url.Parse(a.URL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			bad(&fm.URL, "url %q is not an absolute http(s) URL", a.URL)
+			bad(&fm.URL, "url", "url %q is not an absolute http(s) URL", a.URL)
 		}
 	}
-	a.Previous = collapseSpace(fm.Previous)
-	a.Next = collapseSpace(fm.Next)
+	a.Previous, a.PreviousLine = frontMatterLink(&fm.Previous, "previous", fmLine, bad)
+	a.Next, a.NextLine = frontMatterLink(&fm.Next, "next", fmLine, bad)
 	a.Related.Include = cleanList(fm.Related.Include)
 	a.Related.Exclude = cleanList(fm.Related.Exclude)
 	if s, ok, err := scalar(&fm.Related.MinScore); err != nil {
-		bad(&fm.Related.MinScore, "related.min_score: %v", err)
+		bad(&fm.Related.MinScore, "related.min_score", "related.min_score: %v", err)
 	} else if ok {
 		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
-			bad(&fm.Related.MinScore, "related.min_score %q is not a number between 0 and 1", s)
+			bad(&fm.Related.MinScore, "related.min_score", "related.min_score %q is not a number between 0 and 1", s)
 		} else {
 			a.Related.MinScore = &f
 		}
@@ -138,6 +159,39 @@ func ParseMarkdown(path string, data []byte) (Article, error) {
 		return Article{}, invalid(path, 0, "rendering body: %v", err)
 	}
 	return a, nil
+}
+
+// frontMatterLink reads previous or next: the neighbour's slug or title
+// and the line naming it.
+func frontMatterLink(n *yaml.Node, key string, fmLine int, bad func(*yaml.Node, string, string, ...any)) (string, int) {
+	s, ok, err := scalar(n)
+	if err != nil {
+		bad(n, key, "%s: %v", key, err)
+		return "", 0
+	}
+	if s = collapseSpace(s); !ok || s == "" {
+		return "", 0
+	}
+	return s, n.Line + fmLine
+}
+
+// headingTitle is the text of a "# Heading" on the first non-blank line,
+// with its 1-based line; "" when the file does not start with one.
+func headingTitle(lines []string) (string, int) {
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		src := []byte(l)
+		doc := markdown.Parser().Parse(text.NewReader(src))
+		if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+			if t := inlineText(h, src); t != "" && utf8.RuneCountInString(t) <= maxTitle {
+				return t, i + 1
+			}
+		}
+		return "", 0
+	}
+	return "", 0
 }
 
 // slugFromPath derives a slug from the file name, without its extension.
@@ -171,7 +225,13 @@ func renderMarkdown(a *Article, body []byte) error {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			if t := inlineText(n, body); t != "" {
+			t := inlineText(n, body)
+			if isBoilerplate(t) {
+				// "## Leave a Reply" pasted from a page is chrome too.
+				drop = append(drop, n)
+				return ast.WalkSkipChildren, nil
+			}
+			if t != "" {
 				blocks = append(blocks, t)
 				if n.Level >= 2 {
 					a.Headings = append(a.Headings, t)

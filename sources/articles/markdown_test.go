@@ -2,6 +2,7 @@ package articles
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -79,7 +80,7 @@ Body text.
 					Date: utc("2026-01-10T00:00:00Z"), Updated: utc("2026-01-11T07:45:00Z"),
 					Author: "Pia Lund", Credit: "Coast Post", Tags: []string{"weather", "floods"},
 					Summary: "A short summary.", URL: "https://news.example/storm-barrier/",
-					Previous: "winter-tides", Next: "Dredging Resumes",
+					Previous: "winter-tides", Next: "Dredging Resumes", PreviousLine: 14, NextLine: 15,
 					Text: "Body text.", HTML: "<p>Body text.</p>",
 					Related: Rules{Include: []string{"barrier"}, Exclude: []string{"cricket"}, MinScore: &min},
 				}
@@ -176,7 +177,11 @@ func TestParseMarkdownErrors(t *testing.T) {
 		{"missing title", "---\nauthor: A\n---\nbody\n", []string{`:1: missing title`}},
 		{"empty title", "---\ntitle: \"  \"\n---\nbody\n", []string{`:2: missing title`}},
 		{"empty front matter", "---\n---\nbody\n", []string{`:1: missing title`}},
-		{"no front matter", "# Title\n\nbody\n", []string{`:1: missing title: no front matter`}},
+		{"no front matter, no heading", "Just a paragraph.\n\n# Late Heading\n", []string{`:1: missing title: no front matter`, `no "# Title" heading`}},
+		{"level two heading is not a title", "## Section\n\nbody\n", []string{`:1: missing title`}},
+		{"unknown key and bad date both", "---\ntitle: T\nsubtitle: x\ndate: someday\n---\n", []string{`:3: front matter: unknown key "subtitle"`, `:4: date "someday" is not a date`}},
+		{"year zero", "---\ntitle: T\ndate: 0000-01-01\n---\n", []string{`:3: date "0000-01-01" is not a real date (year 0)`}},
+		{"Go zero time", "---\ntitle: T\nupdated: 0001-01-01T00:00:00Z\n---\n", []string{`:3: updated "0001-01-01T00:00:00Z" is not a real date (year 1)`}},
 		{"unclosed front matter", "---\ntitle: T\n", []string{`:1: front matter has no closing ---`}},
 		{"yaml syntax", "---\ntitle: T\ntags: [a, b\n---\n", []string{`:3: front matter: did not find expected ',' or ']'`}},
 		{"yaml tab on first line", "---\n\ttitle: T\n---\n", []string{`:2: front matter: found character that cannot start any token`}},
@@ -206,6 +211,44 @@ func TestParseMarkdownErrors(t *testing.T) {
 				if !strings.Contains(msg, w) {
 					t.Errorf("error %q does not contain %q", msg, w)
 				}
+			}
+		})
+	}
+}
+
+// TestMarkdownErrorKeys checks every front matter problem carries its key,
+// so check can name it.
+func TestMarkdownErrorKeys(t *testing.T) {
+	_, _, err := parseFile(t, "k.md", "---\ntitle: T\nsubtitle: x\ndate: someday\nurl: /rel/\n---\n")
+	var keys []string
+	for _, p := range problemsOf("k.md", err) {
+		keys = append(keys, fmt.Sprintf("%d:%s", p.Line, p.Key))
+	}
+	if got := strings.Join(keys, " "); got != "3:subtitle 4:date 5:url" {
+		t.Errorf("line:key of problems = %q", got)
+	}
+}
+
+func TestMarkdownTitleFromHeading(t *testing.T) {
+	tests := []struct {
+		name, src, title, text string
+	}{
+		{"plain", "# Harbour Lights Return\n\nThe lamps are back.\n", "Harbour Lights Return", "The lamps are back."},
+		{"blank lines first, inline markup", "\n\n# The *Quiet* Quay\n\nBody.\n", "The Quiet Quay", "Body."},
+		{"closing hashes", "# Night Ferry #\n\nBody.\n", "Night Ferry", "Body."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, path, err := parseFile(t, "h.md", tt.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Title != tt.title || a.Text != tt.text {
+				t.Errorf("title %q text %q", a.Title, a.Text)
+			}
+			if len(a.Notes) != 1 || a.Notes[0].Severity != SeverityNote || a.Notes[0].Path != path || a.Notes[0].Key != "title" ||
+				!strings.Contains(a.Notes[0].Msg, "taken from the first heading") {
+				t.Errorf("notes = %+v", a.Notes)
 			}
 		})
 	}

@@ -35,17 +35,25 @@ import (
 // "Credit by X" (or "Credit: X") line the credit, a short line that does
 // not end like a sentence and is followed by a paragraph a section
 // heading, and "Previous article…"/"Next article…" lines the neighbours;
-// comment-form and link-list lines are dropped wherever they are. CRLF, a
-// byte order mark and invalid UTF-8 are tolerated. It fails only when
-// the file has no title or no body.
+// comment-form and link-list lines are dropped wherever they are. CRLF
+// and a byte order mark are tolerated; the encoding is detected (see
+// decodeSource) and recorded in Encoding. It fails when the file is not
+// text or has no title or no body.
 func ParseText(path string, data []byte) (Article, error) {
-	raw := strings.Split(cleanSource(data), "\n")
+	src, enc, err := decodeSource(path, data)
+	if err != nil {
+		return Article{}, err
+	}
+	raw := strings.Split(cleanSource(src), "\n")
 	lines := make([]string, len(raw))
 	for i, l := range raw {
 		lines[i] = strings.TrimSpace(l)
 	}
 
-	a := Article{Path: path, Format: FormatText}
+	a := Article{Path: path, Format: FormatText, Encoding: enc}
+	if enc != "" {
+		a.Notes = append(a.Notes, note(path, 0, "", "not UTF-8: read as %s", enc))
+	}
 
 	titleAt := -1
 	for i, l := range lines {
@@ -72,6 +80,7 @@ func ParseText(path string, data []byte) (Article, error) {
 		if end == len(lines) {
 			end = i
 		}
+		at := i + 1
 		if title == "" {
 			// "Previous article" alone: the title is on the next line.
 			for j := i + 1; j < len(lines); j++ {
@@ -86,10 +95,10 @@ func ParseText(path string, data []byte) (Article, error) {
 			}
 		}
 		switch {
-		case kind == "previous" && a.Previous == "":
-			a.Previous = title
-		case kind == "next" && a.Next == "":
-			a.Next = title
+		case kind == "previous" && a.Previous == "" && title != "":
+			a.Previous, a.PreviousLine = title, at
+		case kind == "next" && a.Next == "" && title != "":
+			a.Next, a.NextLine = title, at
 		}
 	}
 
@@ -136,11 +145,10 @@ func ParseText(path string, data []byte) (Article, error) {
 	a.HTML = h.String()
 	a.Text = strings.Join(paras, "\n\n")
 
-	slug, err := slugFromPath(path)
+	a.Slug, err = slugFromPath(path)
 	if err != nil {
 		return Article{}, err
 	}
-	a.Slug = slug
 	return a, nil
 }
 

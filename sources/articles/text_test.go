@@ -87,8 +87,8 @@ func TestParseText(t *testing.T) {
 			title: "T", headings: []string{"In a Row"}, paragraphs: 8,
 		},
 		{
-			name: "invalid UTF-8 replaced", src: "Bad \xff Bytes\n\nBody \xfe here.",
-			title: "Bad \ufffd Bytes", paragraphs: 1, textHas: []string{"Body \ufffd here."},
+			name: "invalid UTF-8 read as windows-1252", src: "Bad \xff Bytes\n\nBody \xfe here.",
+			title: "Bad ÿ Bytes", paragraphs: 1, textHas: []string{"Body þ here."},
 		},
 		{
 			name: "html escaped", src: "A <b> & \"Title\"\n\n<script>alert(1)</script> & more.",
