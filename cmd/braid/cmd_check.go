@@ -103,14 +103,26 @@ func checkArticles(ctx context.Context, content, siteURL string, res *checkResul
 		res.problems = append(res.problems, fmt.Sprintf("articles: content folder %s is not a folder", content))
 		return nil
 	}
-	arts, err := articles.Load(ctx, content)
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("check: %w", ctxErr)
+	arts, problems, err := articles.LoadAll(ctx, content)
+	if err != nil {
+		return fmt.Errorf("check: %w", err)
 	}
-	res.problems = append(res.problems, lines(err)...)
 	res.articles = len(arts)
-	prev, next, err := articles.Link(arts)
-	res.problems = append(res.problems, lines(err)...)
+	// Undated articles are placed by their links and, for what the links
+	// leave open, by title: check has no state to know when braid first
+	// saw them, so the order it reports may differ there from a cycle's.
+	seq, chain := articles.Chain(arts, nil)
+	for _, p := range append(problems, chain...) {
+		switch p.Severity {
+		case articles.SeverityNote:
+			res.notes = append(res.notes, p.String())
+		case articles.SeverityWarning:
+			res.problems = append(res.problems, "warning: "+p.String())
+		default:
+			res.problems = append(res.problems, p.String())
+		}
+	}
+	prev, next := seq.Prev, seq.Next
 	res.notes = append(res.notes, danglingNeighbours(siteURL, arts, prev, next)...)
 	return nil
 }

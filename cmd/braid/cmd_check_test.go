@@ -80,7 +80,7 @@ func TestCheck(t *testing.T) {
 			},
 			code: 1,
 			want: []string{`{dir}/content/korvel-harbour-tram-approved.md: slug "korvel-harbour-tram-approved" is already used by {dir}/content/copy.md`,
-				`{dir}/content/self.md: next "self" is the article itself`},
+				`{dir}/content/self.md:3: next "self" ignored: it is the article itself`},
 		},
 		{
 			name:  "a missing local source file",

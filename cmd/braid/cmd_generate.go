@@ -5,16 +5,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/braid-feeds/braid/internal/cycle"
+	"github.com/braid-feeds/braid/sources/articles"
 )
 
 type generateOptions struct {
 	configPath string
 	quiet      bool
 	json       bool
+	wait       time.Duration
 }
 
 func newGenerate(g *globalOptions) *cobra.Command {
@@ -43,6 +46,7 @@ and 1 when the config or an article is invalid or the output cannot be written.`
 	configFlag(cmd, &opts.configPath)
 	cmd.Flags().BoolVarP(&opts.quiet, "quiet", "q", false, "print nothing but errors and failed sources")
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the summary as JSON on stdout")
+	cmd.Flags().DurationVar(&opts.wait, "wait", 0, "wait this long for another braid's cycle on this site to end (0: exit 1 at once)")
 	return cmd
 }
 
@@ -56,7 +60,7 @@ func runGenerate(ctx context.Context, g *globalOptions, opts *generateOptions, s
 	if err != nil {
 		return err
 	}
-	copt := cycle.Options{Version: version, Store: st, Logger: log}
+	copt := cycle.Options{Version: version, Store: st, Logger: log, LockWait: opts.wait}
 	var prog *progress
 	if !opts.quiet && !opts.json {
 		prog = newProgress(stderr)
@@ -72,11 +76,15 @@ func runGenerate(ctx context.Context, g *globalOptions, opts *generateOptions, s
 	reportTrouble(stderr, cfg.Path, sum)
 	switch {
 	case opts.json:
-		return writeSummaryJSON(stdout, sum)
+		if err := writeSummaryJSON(stdout, sum); err != nil {
+			return err
+		}
 	case !opts.quiet:
 		fmt.Fprintln(stdout, sum.String())
 	}
-	return nil
+	// The rest of the site was published; the files left out make the
+	// run a failure all the same, so cron and CI notice.
+	return sum.ArticleErr
 }
 
 // reportTrouble lists on stderr what the user should act on although
@@ -84,6 +92,11 @@ func runGenerate(ctx context.Context, g *globalOptions, opts *generateOptions, s
 func reportTrouble(stderr io.Writer, cfgPath string, sum *cycle.Summary) {
 	for _, f := range sum.Failed {
 		fmt.Fprintf(stderr, "source %s failed: %v (its last good items were kept)\n", f.Name, f.Err)
+	}
+	for _, p := range sum.ArticleProblems {
+		if p.Severity == articles.SeverityWarning {
+			fmt.Fprintf(stderr, "warning: %s\n", p)
+		}
 	}
 	for _, m := range sum.Moved {
 		fmt.Fprintf(stderr, "source %s moved permanently to %s: update its url in %s\n", m.Name, m.To, cfgPath)

@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/lock"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/state/dsn"
 	"github.com/braid-feeds/braid/internal/websub"
 	"github.com/braid-feeds/braid/sources"
 )
@@ -34,6 +38,23 @@ type Options struct {
 	HTTPClient *http.Client
 	// Progress, when set, hears of each phase and of each source done.
 	Progress func(Progress)
+	// LockWait is how long to wait for another process's cycle on the
+	// same site to end; 0: fail at once with ErrBusy.
+	LockWait time.Duration
+}
+
+// ErrBusy: another process holds the site's lock. The error's message
+// names it: "another braid (pid N) is running a cycle on this site".
+var ErrBusy = lock.ErrHeld
+
+// LockPath is the site's lock file: beside an SQLite state file, or beside
+// the output folder when the state is a database URL (each node of a fleet
+// has its own out/, and the database coordinates the nodes).
+func LockPath(cfg *config.Config) string {
+	if dsn.IsURL(cfg.State) {
+		return lock.PathFor(filepath.Clean(cfg.Out))
+	}
+	return lock.PathFor(cfg.State)
 }
 
 // Run runs one cycle, phase by phase:
@@ -54,6 +75,12 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
+	// One cycle at a time per site: two would race on out/ and the state.
+	l, err := acquire(ctx, cfg, opt.LockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Release()
 	c := &run{cfg: cfg, opt: opt, start: opt.Now(), sum: &Summary{}}
 	c.now = c.start.UTC().Truncate(time.Second)
 
@@ -75,6 +102,14 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	return c.finish(ctx)
+}
+
+func acquire(ctx context.Context, cfg *config.Config, wait time.Duration) (*lock.Lock, error) {
+	p := LockPath(cfg)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, fmt.Errorf("cycle: lock: %w", err)
+	}
+	return lock.Acquire(ctx, p, wait)
 }
 
 // run is one cycle's working state, passed from phase to phase.

@@ -94,11 +94,11 @@ func loadEval(t testing.TB) *evalCorpus {
 		}
 		c.pool = append(c.pool, r.Items...)
 	}
-	arts, err := articles.Load(ctx, cfg.Content)
-	if err != nil {
-		t.Fatal(err)
+	arts, problems, err := articles.LoadAll(ctx, cfg.Content)
+	if err != nil || articles.Errors(problems) != nil {
+		t.Fatal(err, problems)
 	}
-	c.local, err = localItems(ctx, cfg, st, arts, now)
+	c.local, _, err = localItems(ctx, cfg, st, arts, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,12 +25,14 @@ type Explanation struct {
 // did, from the items the state file holds; it fetches nothing and writes
 // nothing but first-seen times of undated articles.
 func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug string, now time.Time) (*Explanation, error) {
-	arts, err := articles.Load(ctx, cfg.Content)
+	// Files that cannot be published are left out here as in a cycle;
+	// `braid check` is where they are reported.
+	arts, _, err := articles.LoadAll(ctx, cfg.Content)
 	if err != nil {
 		return nil, err
 	}
 	now = now.UTC().Truncate(time.Second)
-	local, err := localItems(ctx, cfg, st, arts, now)
+	local, _, err := localItems(ctx, cfg, st, arts, now)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package cycle
 
 import (
 	"context"
+	"html"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -18,14 +20,17 @@ import (
 // the rest of the cycle is made from.
 func (c *run) gather(ctx context.Context) error {
 	c.progress(PhaseArticles)
-	arts, err := articles.Load(ctx, c.cfg.Content)
+	arts, problems, err := articles.LoadAll(ctx, c.cfg.Content)
 	if err != nil {
 		return err
 	}
-	if c.local, err = localItems(ctx, c.cfg, c.opt.Store, arts, c.now); err != nil {
+	local, chain, err := localItems(ctx, c.cfg, c.opt.Store, arts, c.now)
+	if err != nil {
 		return err
 	}
+	c.local = local
 	c.sum.Articles = len(arts)
+	c.reportArticles(append(problems, chain...))
 
 	c.progress(PhaseFetch)
 	if c.results, err = fetch(ctx, c.cfg, c.opt); err != nil {
@@ -49,6 +54,25 @@ func (c *run) gather(ctx context.Context) error {
 	c.health = sourceHealth(c.cfg, c.results, stored)
 	c.fp = fingerprint(c.opt.Version, c.cfg, c.local, c.pool, c.health, c.now)
 	return nil
+}
+
+// reportArticles keeps what is wrong with the articles in the summary and
+// logs it: a file that could not be published is an error (the rest of
+// the site still is), an overruled link a warning, the rest notes.
+func (c *run) reportArticles(problems []articles.Problem) {
+	c.sum.ArticleProblems = problems
+	c.sum.ArticleErr = articles.Errors(problems)
+	for _, p := range problems {
+		level := slog.LevelInfo
+		switch p.Severity {
+		case articles.SeverityError:
+			level = slog.LevelError
+		case articles.SeverityWarning:
+			level = slog.LevelWarn
+		}
+		c.opt.Logger.Log(context.Background(), level, "article: "+p.Msg,
+			"path", p.Path, "line", p.Line, "key", p.Key, "severity", p.Severity.String())
+	}
 }
 
 // unchanged reports whether the last published cycle was made from the
@@ -140,21 +164,26 @@ type articleFeed struct {
 	prev, next *feed.Item
 }
 
-// localItems turns articles into feed items, dates undated ones with the
-// time braid first saw them, and links neighbours.
-func localItems(ctx context.Context, cfg *config.Config, st *state.Store, arts []articles.Article, now time.Time) ([]articleFeed, error) {
+// localItems puts the articles in one sequence (their links first, then
+// date order, undated ones by the time braid first saw them) and turns
+// them into feed items with their neighbours.
+func localItems(ctx context.Context, cfg *config.Config, st *state.Store, arts []articles.Article, now time.Time) ([]articleFeed, []articles.Problem, error) {
+	firstSeen := map[string]time.Time{}
 	for i := range arts {
 		if arts[i].Date.IsZero() {
 			t, err := st.ArticleFirstSeen(ctx, arts[i].Slug, now)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			arts[i].Date = t
+			firstSeen[arts[i].Slug] = t
 		}
 	}
-	prev, next, err := articles.Link(arts)
-	if err != nil {
-		return nil, err
+	seq, problems := articles.Chain(arts, firstSeen)
+	// Placed by their links; dated for the feeds by when braid first saw them.
+	for i := range arts {
+		if t, ok := firstSeen[arts[i].Slug]; ok {
+			arts[i].Date = t
+		}
 	}
 	site := siteOf(cfg)
 	out := make([]articleFeed, len(arts))
@@ -167,31 +196,43 @@ func localItems(ctx context.Context, cfg *config.Config, st *state.Store, arts [
 			role feed.Role
 			dst  **feed.Item
 			back time.Duration
-		}{{prev[i], feed.RolePrevious, &out[i].prev, 2 * time.Second}, {next[i], feed.RoleNext, &out[i].next, time.Second}} {
+		}{{seq.Prev[i], feed.RolePrevious, &out[i].prev, 2 * time.Second}, {seq.Next[i], feed.RoleNext, &out[i].next, time.Second}} {
 			if side.n == nil {
 				continue
 			}
-			var it feed.Item
-			if side.n.Article != nil {
-				doc := asFeedArticle(side.n.Article)
-				it = site.ArticleItem(&doc, side.role, false)
-			} else {
-				// Named by an export but never exported: still a real page
-				// on the site, dated by when braid first heard of it.
-				// A second or two before now, so it never shares an
-				// Atom <updated> with an undated article first seen in
-				// the same cycle.
-				seen, err := st.ArticleFirstSeen(ctx, side.n.Slug, now.Add(-side.back))
-				if err != nil {
-					return nil, err
-				}
-				link := site.ArticleURL(side.n.Slug, "")
-				it = feed.Item{ID: link, Link: link, Title: side.n.Title, Role: side.role, Published: seen, Updated: seen}
+			it, err := neighbourItem(ctx, st, site, side.n, side.role, now.Add(-side.back))
+			if err != nil {
+				return nil, nil, err
 			}
 			*side.dst = &it
 		}
 	}
-	return out, nil
+	return out, problems, nil
+}
+
+// neighbourItem is a previous or next article as its neighbour's feed
+// shows it: its summary, never its body.
+func neighbourItem(ctx context.Context, st *state.Store, site feed.Site, n *articles.Neighbour, role feed.Role, seenAt time.Time) (feed.Item, error) {
+	if n.Article != nil {
+		doc := asFeedArticle(n.Article)
+		return site.ArticleItem(&doc, role, false), nil
+	}
+	// Named by an export but never exported: still a real page on the
+	// site, dated by when braid first heard of it — a second or two
+	// before now, so it never shares an Atom <updated> with an undated
+	// article first seen in the same cycle — and described truthfully,
+	// so no entry lacks text.
+	seen, err := st.ArticleFirstSeen(ctx, n.Slug, seenAt)
+	if err != nil {
+		return feed.Item{}, err
+	}
+	link := site.ArticleURL(n.Slug, "")
+	which := "next"
+	if role == feed.RolePrevious {
+		which = "previous"
+	}
+	summary := html.EscapeString("The " + which + " article on " + site.Title + ".")
+	return feed.Item{ID: link, Link: link, Title: n.Title, Summary: summary, Role: role, Published: seen, Updated: seen}, nil
 }
 
 // asFeedArticle is what feed building needs of an article.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/braid-feeds/braid/sources"
+	"github.com/braid-feeds/braid/sources/articles"
 )
 
 // Phases of a cycle, as Progress reports them.
@@ -38,6 +39,13 @@ type Summary struct {
 	PingErr     error        // WebSub pings that failed (they stay queued)
 	Moved       []Moved      // sources that answered a permanent redirect
 	Duration    time.Duration
+
+	// ArticleProblems are what is wrong with the local articles: files
+	// left out (errors), links overruled (warnings) and notes.
+	ArticleProblems []articles.Problem
+	// ArticleErr joins the files that could not be published; the rest
+	// of the site was. `braid generate` exits 1 with it.
+	ArticleErr error
 }
 
 // Moved is a source to update in the config: it moved permanently.

@@ -41,9 +41,9 @@ func TestWriteCreatesAWorkingSite(t *testing.T) {
 		t.Errorf("the example source is not a local file: %v", err)
 	}
 
-	arts, err := articles.Load(context.Background(), cfg.Content)
-	if err != nil {
-		t.Fatalf("articles do not load: %v", err)
+	arts, problems, err := articles.LoadAll(context.Background(), cfg.Content)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("articles do not load cleanly: %v %v", err, problems)
 	}
 	formats := map[string]string{}
 	for _, a := range arts {
@@ -52,10 +52,11 @@ func TestWriteCreatesAWorkingSite(t *testing.T) {
 	if len(arts) != 2 || formats[articles.FormatMarkdown] == "" || formats[articles.FormatText] == "" {
 		t.Fatalf("want one Markdown and one text article, got %v", formats)
 	}
-	prev, next, err := articles.Link(arts)
-	if err != nil {
-		t.Fatal(err)
+	seq, problems := articles.Chain(arts, nil)
+	if len(problems) > 0 {
+		t.Fatal(problems)
 	}
+	prev, next := seq.Prev, seq.Next
 	for i, a := range arts {
 		switch a.Format {
 		case articles.FormatMarkdown:

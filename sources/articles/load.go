@@ -56,18 +56,6 @@ func LoadAll(ctx context.Context, dir string) ([]Article, []Problem, error) {
 	return arts, problems, nil
 }
 
-// Load is LoadAll with the problems of SeverityError joined into one
-// error (notes dropped), for callers not yet reporting Problems.
-//
-// Deprecated: use LoadAll, which keeps notes and tells fatal from per-file.
-func Load(ctx context.Context, dir string) ([]Article, error) {
-	arts, problems, err := LoadAll(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
-	return arts, Errors(problems)
-}
-
 // articlePaths lists the article files under dir, sorted.
 func articlePaths(ctx context.Context, dir string) ([]string, error) {
 	var paths []string

@@ -19,7 +19,7 @@ func TestLoad(t *testing.T) {
 	writeFile(t, dir, ".drafts/d.md", "---\ntitle: Draft\n---\n")
 	writeFile(t, dir, ".hidden.md", "not even valid")
 
-	arts, err := Load(context.Background(), dir)
+	arts, err := loadOK(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestLoadErrors(t *testing.T) {
 			for name, content := range tt.files {
 				writeFile(t, dir, name, content)
 			}
-			arts, err := Load(context.Background(), dir)
+			arts, err := loadOK(t, dir)
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("error %v", err)
 			}
@@ -88,14 +88,14 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestLoadMissingDirAndCancel(t *testing.T) {
-	if _, err := Load(context.Background(), filepath.Join(t.TempDir(), "nope")); err == nil || errors.Is(err, ErrInvalid) {
+	if _, err := loadAll(context.Background(), filepath.Join(t.TempDir(), "nope")); err == nil || errors.Is(err, ErrInvalid) {
 		t.Errorf("missing dir: %v", err)
 	}
 	dir := t.TempDir()
 	writeFile(t, dir, "a.md", "---\ntitle: A\n---\n")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Load(ctx, dir); !errors.Is(err, context.Canceled) {
+	if _, err := loadAll(ctx, dir); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -123,14 +123,16 @@ func TestConcurrentParse(t *testing.T) {
 // TestShippedContent keeps the example articles in content/ loadable: the
 // default config points at them.
 func TestShippedContent(t *testing.T) {
-	arts, err := Load(context.Background(), "../../content")
+	arts, err := loadOK(t, "../../content")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(arts) < 3 {
 		t.Fatalf("%d example articles, want at least 3", len(arts))
 	}
-	prev, next, err := Link(arts)
+	seq, problems := Chain(arts, nil)
+	prev, next := seq.Prev, seq.Next
+	err = Errors(problems)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,4 +193,19 @@ func TestLoadAll(t *testing.T) {
 			t.Errorf("windows-1252 file read as %q / %q", a.Title, a.Text)
 		}
 	}
+}
+
+// loadAll is LoadAll with the files left out as one error, the way
+// generate fails.
+func loadAll(ctx context.Context, dir string) ([]Article, error) {
+	arts, problems, err := LoadAll(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return arts, Errors(problems)
+}
+
+func loadOK(t *testing.T, dir string) ([]Article, error) {
+	t.Helper()
+	return loadAll(context.Background(), dir)
 }

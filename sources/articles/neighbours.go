@@ -1,7 +1,6 @@
 package articles
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -61,23 +60,6 @@ func Chain(arts []Article, firstSeen map[string]time.Time) (Sequence, []Problem)
 	c.placeLinks()
 	c.fill()
 	return c.seq, c.problems
-}
-
-// Link is Chain without first-seen times, returning the neighbours as two
-// slices. Its error joins, as before Chain existed, only the self links
-// and ambiguous titles; other warnings are dropped.
-//
-// Deprecated: use Chain, which places undated articles by their links and
-// first-seen time and reports every contradiction.
-func Link(arts []Article) (prev, next []*Neighbour, err error) {
-	seq, problems := Chain(arts, nil)
-	var errs []error
-	for _, p := range problems {
-		if p.legacy != "" {
-			errs = append(errs, invalid(p.Path, 0, "%s", p.legacy))
-		}
-	}
-	return seq.Prev, seq.Next, errors.Join(errs...)
 }
 
 // claim is one link a file gives: arts[from]'s side names ref, found as
@@ -427,11 +409,9 @@ func (c *chainer) resolveAll() {
 				}
 				sort.Strings(paths)
 				c.warn(cl, "it matches several articles: %s", strings.Join(paths, ", "))
-				c.problems[len(c.problems)-1].legacy = fmt.Sprintf("%s %q matches several articles: %s", cl.side, ref, strings.Join(paths, ", "))
 				continue
 			case len(matches) == 1 && matches[0] == i:
 				c.warn(cl, "it is the article itself")
-				c.problems[len(c.problems)-1].legacy = fmt.Sprintf("%s %q is the article itself", cl.side, ref)
 				continue
 			case len(matches) == 1:
 				cl.to = matches[0]

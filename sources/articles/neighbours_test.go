@@ -342,35 +342,6 @@ func summary(arts []Article, seq Sequence, problems []Problem) string {
 	return strings.Join(order, " ") + "\n" + strings.Join(lines, "\n")
 }
 
-// TestLinkCompat keeps the old entry point working until callers move to
-// Chain.
-func TestLinkCompat(t *testing.T) {
-	arts := []Article{
-		{Slug: "a", Title: "A", Date: day(1)},
-		{Slug: "b", Title: "B", Date: day(2), Previous: "a"},
-	}
-	prev, next, err := Link(arts)
-	if err != nil || describe(prev[1]) != "a" || describe(next[0]) != "b" || prev[0] != nil || next[1] != nil {
-		t.Errorf("Link: %v %v %v", prev, next, err)
-	}
-}
-
-// TestLinkCompatErrors keeps the deprecated Link's errors word for word.
-func TestLinkCompatErrors(t *testing.T) {
-	arts := []Article{
-		{Path: "a.md", Slug: "a", Title: "Alpha", Previous: "a"},
-		{Path: "s1.md", Slug: "s1", Title: "Same"},
-		{Path: "s2.md", Slug: "s2", Title: "same!"},
-		{Path: "c.md", Slug: "c", Title: "C", Next: "SAME?"},
-	}
-	_, _, err := Link(arts)
-	for _, w := range []string{`articles: a.md: previous "a" is the article itself`, `articles: c.md: next "SAME?" matches several articles: s1.md, s2.md`} {
-		if err == nil || !strings.Contains(err.Error(), w) {
-			t.Errorf("error %v lacks %q", err, w)
-		}
-	}
-}
-
 // BenchmarkChain links a site of 1000 articles, a third undated, with
 // random links.
 func BenchmarkChain(b *testing.B) {

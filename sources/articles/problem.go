@@ -40,10 +40,6 @@ type Problem struct {
 	Key      string // front matter key, or "previous"/"next"; "" when none
 	Msg      string // says, for link problems, the other file and line too
 
-	// legacy is, for the link problems the deprecated Link reported as
-	// errors (a self link, an ambiguous title), its old message, so that
-	// it still reports them word for word.
-	legacy string
 }
 
 // String is "articles: path:line: msg", the form of Error.
