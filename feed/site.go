@@ -81,12 +81,18 @@ func (s Site) ArticleFeed(a *Article, article Item, prev, next *Item, related []
 	if desc == "" {
 		desc = "The story of “" + a.Title + "”: the article, its neighbours and related coverage."
 	}
+	return s.feed(a.Title+" · "+s.Title, desc, article.Link, items, at)
+}
+
+// feed is a feed of the site: the channel says what the site says of
+// itself, and is as new as its newest item.
+func (s Site) feed(title, desc, link string, items []Item, at Address) Feed {
 	return Feed{
 		Channel: Channel{
-			Title:       a.Title + " · " + s.Title,
+			Title:       title,
 			Description: desc,
 			Language:    s.Language,
-			Link:        article.Link,
+			Link:        link,
 			ID:          at.ID,
 			Author:      s.Author,
 			Updated:     Newest(items),
@@ -114,20 +120,7 @@ func (s Site) SiteFeed(articles []Item, max int, at Address) Feed {
 	if desc == "" {
 		desc = "Latest articles from " + s.Title
 	}
-	return Feed{
-		Channel: Channel{
-			Title:       s.Title,
-			Description: desc,
-			Language:    s.Language,
-			Link:        s.URL,
-			ID:          at.ID,
-			Author:      s.Author,
-			Updated:     Newest(items),
-			Self:        at.Self,
-			Hub:         s.Hub,
-		},
-		Items: items,
-	}
+	return s.feed(s.Title, desc, s.URL, items, at)
 }
 
 // Newest is the latest date among items: a feed's updated time follows

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/cycle"
 	"github.com/braid-feeds/braid/internal/state"
 	"github.com/braid-feeds/braid/sources"
 )
@@ -43,16 +44,8 @@ func run(cfgPath, statePath string) error {
 		return err
 	}
 	defer st.Close()
-	opt := sources.Options{
-		UserAgent:      sources.UserAgent("bench", cfg.Site.URL),
-		Timeout:        time.Duration(cfg.Fetch.Timeout),
-		ConnectTimeout: time.Duration(cfg.Fetch.ConnectTimeout),
-		MaxBytes:       cfg.Fetch.MaxBytes,
-		Concurrency:    cfg.Fetch.Concurrency,
-		PerHost:        cfg.Fetch.PerHost,
-		IgnoreHints:    !cfg.Fetch.RespectHints,
-		TagAuthority:   "news.example.com",
-	}
+	// The cycle's own options, so this measures the fetcher a cycle runs.
+	opt := cycle.FetchOptions(cfg, "bench")
 	specs := make([]sources.Spec, len(cfg.Sources))
 	for i, s := range cfg.Sources {
 		specs[i] = sources.Spec{Name: s.Name, URL: s.URL}
