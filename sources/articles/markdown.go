@@ -43,122 +43,168 @@ func ParseMarkdown(path string, data []byte) (Article, error) {
 		return Article{}, err
 	}
 	lines := strings.Split(cleanSource(src), "\n")
-
-	var fm frontMatter
-	var errs []error
-	fmLine, bodyStart := 0, 0 // line of the opening "---" (1-based); index of the first body line
-	if len(lines) > 0 && strings.TrimRight(lines[0], " \t") == "---" {
-		fmLine = 1
-		end := -1
-		for i := 1; i < len(lines); i++ {
-			if l := strings.TrimRight(lines[i], " \t"); l == "---" || l == "..." {
-				end = i
-				break
-			}
-		}
-		if end < 0 {
-			return Article{}, invalid(path, 1, "front matter has no closing ---")
-		}
-		if err := decodeFrontMatter(path, fmLine, strings.Join(lines[1:end], "\n"), &fm); err != nil {
-			var te *yaml.TypeError
-			if !errors.As(err, &te) {
-				return Article{}, err
-			}
-			// yaml.v3 decoded the other keys: check them too, so an
-			// unknown key does not hide a bad date.
-			errs = append(errs, err)
-		}
-		bodyStart = end + 1
+	fm, fmLine, bodyStart, errs, err := splitFrontMatter(path, lines)
+	if err != nil {
+		return Article{}, err
 	}
-
 	a := Article{Path: path, Format: FormatMarkdown, Encoding: enc}
 	if enc != "" {
 		a.Notes = append(a.Notes, note(path, 0, "", "not UTF-8: read as %s", enc))
 	}
-	bad := func(n *yaml.Node, key, format string, args ...any) {
-		line := fmLine
-		if n != nil && n.Line > 0 {
-			line = n.Line + fmLine
-		}
-		errs = append(errs, &Error{Path: path, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+	r := &fmReader{path: path, fmLine: fmLine, errs: errs}
+	r.title(&a, &fm, lines)
+	r.dates(&a, &fm)
+	r.plain(&a, &fm)
+	r.slug(&a, &fm)
+	r.links(&a, &fm)
+	r.related(&a, &fm)
+	if len(r.errs) > 0 {
+		return Article{}, errors.Join(r.errs...)
 	}
-
-	if title, ok, err := scalar(&fm.Title); err != nil {
-		bad(&fm.Title, "title", "title: %v", err)
-	} else if a.Title = collapseSpace(title); !ok || a.Title == "" {
-		if fmLine == 0 {
-			if h, line := headingTitle(lines); h != "" {
-				a.Title = h
-				a.Notes = append(a.Notes, note(path, line, "title", "no front matter: title %q taken from the first heading", h))
-			} else {
-				errs = append(errs, invalid(path, 1, "missing title: no front matter (a --- block with title: at the top) and no \"# Title\" heading on the first line"))
-			}
-		} else {
-			bad(&fm.Title, "title", "missing title")
-		}
-	}
-	a.Date = frontMatterTime(&fm.Date, "date", bad)
-	a.Updated = frontMatterTime(&fm.Updated, "updated", bad)
-	if !a.Date.IsZero() && !a.Updated.IsZero() && a.Updated.Before(a.Date) {
-		bad(&fm.Updated, "updated", "updated %s is before date %s", a.Updated.Format(time.RFC3339), a.Date.Format(time.RFC3339))
-	}
-	a.Author = collapseSpace(fm.Author)
-	a.Credit = collapseSpace(fm.Credit)
-	tags, err := stringList(&fm.Tags)
-	if err != nil {
-		bad(&fm.Tags, "tags", "tags: %v", err)
-	}
-	a.Tags = tags
-	a.Summary = collapseSpace(fm.Summary)
-	if s, ok, err := scalar(&fm.Slug); err != nil {
-		bad(&fm.Slug, "slug", "slug: %v", err)
-	} else if ok {
-		a.Slug = strings.TrimSpace(s)
-		if want := feed.Slug(a.Slug); a.Slug != want {
-			if want == "" {
-				bad(&fm.Slug, "slug", "slug %q has no letters or digits", a.Slug)
-			} else {
-				bad(&fm.Slug, "slug", "slug %q is not a URL slug (lowercase letters, digits, dashes); did you mean %q?", a.Slug, want)
-			}
-		}
-	}
-	if a.Slug == "" && len(errs) == 0 {
-		var err error
-		if a.Slug, err = slugFromPath(path); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if u, ok, err := scalar(&fm.URL); err != nil {
-		bad(&fm.URL, "url", "url: %v", err)
-	} else if ok {
-		a.URL = strings.TrimSpace(u)
-		if p, err := url.Parse(a.URL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			bad(&fm.URL, "url", "url %q is not an absolute http(s) URL", a.URL)
-		}
-	}
-	a.Previous, a.PreviousLine = frontMatterLink(&fm.Previous, "previous", fmLine, bad)
-	a.Next, a.NextLine = frontMatterLink(&fm.Next, "next", fmLine, bad)
-	a.Related.Include = cleanList(fm.Related.Include)
-	a.Related.Exclude = cleanList(fm.Related.Exclude)
-	if s, ok, err := scalar(&fm.Related.MinScore); err != nil {
-		bad(&fm.Related.MinScore, "related.min_score", "related.min_score: %v", err)
-	} else if ok {
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
-			bad(&fm.Related.MinScore, "related.min_score", "related.min_score %q is not a number between 0 and 1", s)
-		} else {
-			a.Related.MinScore = &f
-		}
-	}
-	if len(errs) > 0 {
-		return Article{}, errors.Join(errs...)
-	}
-
 	body := []byte(strings.Join(lines[bodyStart:], "\n"))
 	if err := renderMarkdown(&a, body); err != nil {
 		return Article{}, invalid(path, 0, "rendering body: %v", err)
 	}
 	return a, nil
+}
+
+// splitFrontMatter decodes the front matter block, if any. fmLine is the
+// line of its opening "---" (1-based; 0 without one), bodyStart the index
+// of the first body line. A value of the wrong type is returned in errs,
+// not as err: yaml.v3 decoded the other keys, and they are checked too, so
+// an unknown key does not hide a bad date.
+func splitFrontMatter(path string, lines []string) (fm frontMatter, fmLine, bodyStart int, errs []error, err error) {
+	if len(lines) == 0 || strings.TrimRight(lines[0], " \t") != "---" {
+		return fm, 0, 0, nil, nil
+	}
+	end := -1
+	for i := 1; i < len(lines); i++ {
+		if l := strings.TrimRight(lines[i], " \t"); l == "---" || l == "..." {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		return fm, 0, 0, nil, invalid(path, 1, "front matter has no closing ---")
+	}
+	if err := decodeFrontMatter(path, 1, strings.Join(lines[1:end], "\n"), &fm); err != nil {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return fm, 0, 0, nil, err
+		}
+		errs = append(errs, err)
+	}
+	return fm, 1, end + 1, errs, nil
+}
+
+// fmReader reads front matter values into an article, collecting every
+// problem with the line of its key.
+type fmReader struct {
+	path   string
+	fmLine int
+	errs   []error
+}
+
+func (r *fmReader) bad(n *yaml.Node, key, format string, args ...any) {
+	line := r.fmLine
+	if n != nil && n.Line > 0 {
+		line = n.Line + r.fmLine
+	}
+	r.errs = append(r.errs, &Error{Path: r.path, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (r *fmReader) title(a *Article, fm *frontMatter, lines []string) {
+	title, ok, err := scalar(&fm.Title)
+	switch {
+	case err != nil:
+		r.bad(&fm.Title, "title", "title: %v", err)
+		return
+	case ok && collapseSpace(title) != "":
+		a.Title = collapseSpace(title)
+		return
+	case r.fmLine != 0:
+		r.bad(&fm.Title, "title", "missing title")
+		return
+	}
+	if h, line := headingTitle(lines); h != "" {
+		a.Title = h
+		a.Notes = append(a.Notes, note(r.path, line, "title", "no front matter: title %q taken from the first heading", h))
+		return
+	}
+	r.errs = append(r.errs, invalid(r.path, 1, "missing title: no front matter (a --- block with title: at the top) and no \"# Title\" heading on the first line"))
+}
+
+func (r *fmReader) dates(a *Article, fm *frontMatter) {
+	a.Date = frontMatterTime(&fm.Date, "date", r.bad)
+	a.Updated = frontMatterTime(&fm.Updated, "updated", r.bad)
+	if !a.Date.IsZero() && !a.Updated.IsZero() && a.Updated.Before(a.Date) {
+		r.bad(&fm.Updated, "updated", "updated %s is before date %s", a.Updated.Format(time.RFC3339), a.Date.Format(time.RFC3339))
+	}
+}
+
+// plain reads the keys that need no checking beyond their type.
+func (r *fmReader) plain(a *Article, fm *frontMatter) {
+	a.Author = collapseSpace(fm.Author)
+	a.Credit = collapseSpace(fm.Credit)
+	tags, err := stringList(&fm.Tags)
+	if err != nil {
+		r.bad(&fm.Tags, "tags", "tags: %v", err)
+	}
+	a.Tags = tags
+	a.Summary = collapseSpace(fm.Summary)
+	if u, ok, err := scalar(&fm.URL); err != nil {
+		r.bad(&fm.URL, "url", "url: %v", err)
+	} else if ok {
+		a.URL = strings.TrimSpace(u)
+		if p, err := url.Parse(a.URL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			r.bad(&fm.URL, "url", "url %q is not an absolute http(s) URL", a.URL)
+		}
+	}
+}
+
+func (r *fmReader) slug(a *Article, fm *frontMatter) {
+	if s, ok, err := scalar(&fm.Slug); err != nil {
+		r.bad(&fm.Slug, "slug", "slug: %v", err)
+	} else if ok {
+		a.Slug = strings.TrimSpace(s)
+		if want := feed.Slug(a.Slug); a.Slug != want {
+			if want == "" {
+				r.bad(&fm.Slug, "slug", "slug %q has no letters or digits", a.Slug)
+			} else {
+				r.bad(&fm.Slug, "slug", "slug %q is not a URL slug (lowercase letters, digits, dashes); did you mean %q?", a.Slug, want)
+			}
+		}
+	}
+	if a.Slug == "" && len(r.errs) == 0 {
+		var err error
+		if a.Slug, err = slugFromPath(r.path); err != nil {
+			r.errs = append(r.errs, err)
+		}
+	}
+}
+
+func (r *fmReader) links(a *Article, fm *frontMatter) {
+	a.Previous, a.PreviousLine = frontMatterLink(&fm.Previous, "previous", r.fmLine, r.bad)
+	a.Next, a.NextLine = frontMatterLink(&fm.Next, "next", r.fmLine, r.bad)
+}
+
+func (r *fmReader) related(a *Article, fm *frontMatter) {
+	a.Related.Include = cleanList(fm.Related.Include)
+	a.Related.Exclude = cleanList(fm.Related.Exclude)
+	s, ok, err := scalar(&fm.Related.MinScore)
+	if err != nil {
+		r.bad(&fm.Related.MinScore, "related.min_score", "related.min_score: %v", err)
+		return
+	}
+	if !ok {
+		return
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
+		r.bad(&fm.Related.MinScore, "related.min_score", "related.min_score %q is not a number between 0 and 1", s)
+		return
+	}
+	a.Related.MinScore = &f
 }
 
 // frontMatterLink reads previous or next: the neighbour's slug or title

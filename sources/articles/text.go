@@ -49,12 +49,28 @@ func ParseText(path string, data []byte) (Article, error) {
 	for i, l := range raw {
 		lines[i] = strings.TrimSpace(l)
 	}
-
 	a := Article{Path: path, Format: FormatText, Encoding: enc}
 	if enc != "" {
 		a.Notes = append(a.Notes, note(path, 0, "", "not UTF-8: read as %s", enc))
 	}
+	titleAt, err := textTitle(path, lines, &a)
+	if err != nil {
+		return Article{}, err
+	}
+	end := textNeighbours(lines, titleAt, &a)
+	paras := paragraphs(textBody(lines[titleAt+1:end], &a))
+	if len(paras) == 0 {
+		return Article{}, invalid(path, titleAt+1, "no body after the title %q", a.Title)
+	}
+	textHTML(paras, &a)
+	if a.Slug, err = slugFromPath(path); err != nil {
+		return Article{}, err
+	}
+	return a, nil
+}
 
+// textTitle finds the title: the first line that is not page chrome.
+func textTitle(path string, lines []string, a *Article) (int, error) {
 	titleAt := -1
 	for i, l := range lines {
 		if l != "" && !isBoilerplate(l) {
@@ -63,15 +79,19 @@ func ParseText(path string, data []byte) (Article, error) {
 		}
 	}
 	if titleAt < 0 {
-		return Article{}, invalid(path, 1, "no title: the file has no text")
+		return 0, invalid(path, 1, "no title: the file has no text")
 	}
 	a.Title = collapseSpace(lines[titleAt])
 	if n := utf8.RuneCountInString(a.Title); n > maxTitle {
-		return Article{}, invalid(path, titleAt+1, "no title: the first line has %d characters, too long for a title", n)
+		return 0, invalid(path, titleAt+1, "no title: the first line has %d characters, too long for a title", n)
 	}
+	return titleAt, nil
+}
 
-	// The page chrome starts at the first neighbour line.
-	end := len(lines)
+// textNeighbours reads the "Previous article…"/"Next article…" lines after
+// the title and returns where the page chrome starts: at the first of them.
+func textNeighbours(lines []string, titleAt int, a *Article) (end int) {
+	end = len(lines)
 	for i := titleAt + 1; i < len(lines); i++ {
 		kind, title, ok := neighbourLine(lines[i])
 		if !ok {
@@ -83,16 +103,7 @@ func ParseText(path string, data []byte) (Article, error) {
 		at := i + 1
 		if title == "" {
 			// "Previous article" alone: the title is on the next line.
-			for j := i + 1; j < len(lines); j++ {
-				if lines[j] == "" {
-					continue
-				}
-				if _, _, marker := neighbourLine(lines[j]); !marker && !isBoilerplate(lines[j]) && utf8.RuneCountInString(lines[j]) <= maxTitle {
-					title = collapseSpace(lines[j])
-					i = j
-				}
-				break
-			}
+			title, i = titleBelow(lines, i)
 		}
 		switch {
 		case kind == "previous" && a.Previous == "" && title != "":
@@ -101,11 +112,30 @@ func ParseText(path string, data []byte) (Article, error) {
 			a.Next, a.NextLine = title, at
 		}
 	}
+	return end
+}
 
-	// Body lines: credit and chrome become blank lines, so they never
-	// glue two paragraphs together.
-	body := make([]string, 0, end-titleAt)
-	for _, l := range lines[titleAt+1 : end] {
+// titleBelow is the neighbour title on the first non-empty line after
+// line i, and the index of that line (i when there is none).
+func titleBelow(lines []string, i int) (string, int) {
+	for j := i + 1; j < len(lines); j++ {
+		if lines[j] == "" {
+			continue
+		}
+		if _, _, marker := neighbourLine(lines[j]); !marker && !isBoilerplate(lines[j]) && utf8.RuneCountInString(lines[j]) <= maxTitle {
+			return collapseSpace(lines[j]), j
+		}
+		break
+	}
+	return "", i
+}
+
+// textBody is the lines between title and chrome, with the credit read
+// and both it and chrome turned into blank lines, so they never glue two
+// paragraphs together.
+func textBody(lines []string, a *Article) []string {
+	body := make([]string, 0, len(lines))
+	for _, l := range lines {
 		if c, ok := creditLine(l); ok {
 			if a.Credit == "" {
 				a.Credit = c
@@ -117,16 +147,16 @@ func ParseText(path string, data []byte) (Article, error) {
 		}
 		body = append(body, l)
 	}
+	return body
+}
 
-	paras := paragraphs(body)
-	if len(paras) == 0 {
-		return Article{}, invalid(path, titleAt+1, "no body after the title %q", a.Title)
-	}
+// textHTML turns paragraphs into the article's HTML, text, headings and
+// summary: a heading-like paragraph followed by a real one is a heading.
+func textHTML(paras []string, a *Article) {
 	heading := make([]bool, len(paras))
 	for i := len(paras) - 2; i >= 0; i-- {
 		heading[i] = headingLike(paras[i]) && !heading[i+1]
 	}
-
 	var h strings.Builder
 	for i, p := range paras {
 		if i > 0 {
@@ -135,21 +165,15 @@ func ParseText(path string, data []byte) (Article, error) {
 		if heading[i] {
 			a.Headings = append(a.Headings, p)
 			h.WriteString("<h2>" + html.EscapeString(p) + "</h2>")
-		} else {
-			if a.Summary == "" {
-				a.Summary = summarize(p)
-			}
-			h.WriteString("<p>" + html.EscapeString(p) + "</p>")
+			continue
 		}
+		if a.Summary == "" {
+			a.Summary = summarize(p)
+		}
+		h.WriteString("<p>" + html.EscapeString(p) + "</p>")
 	}
 	a.HTML = h.String()
 	a.Text = strings.Join(paras, "\n\n")
-
-	a.Slug, err = slugFromPath(path)
-	if err != nil {
-		return Article{}, err
-	}
-	return a, nil
 }
 
 // maxTitle is the longest line, in runes, taken for a title.
