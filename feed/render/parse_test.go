@@ -430,6 +430,32 @@ func TestControlCharactersStripped(t *testing.T) {
 	}
 }
 
+// TestBidiControlsStripped is the renderer's second line of defence: an
+// item that still holds bidi controls (built by a caller, or read from a
+// state file written before the parser stripped them) loses them in every
+// format; right-to-left letters stay.
+func TestBidiControlsStripped(t *testing.T) {
+	bidi := "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+	f := fixture()
+	f.Items[0].Title = "Invoice \u202efdp.exe\u202c \u05e9\u05dc\u05d5\u05dd"
+	f.Items[0].Summary = "<p>a" + bidi + "b</p>"
+	f.Items[0].Authors = []feed.Person{{Name: "Ana\u2066\u200f"}}
+	for name, fn := range map[string]func(*feed.Feed) ([]byte, error){"rss": RSS, "atom": Atom, "json": JSON} {
+		t.Run(name, func(t *testing.T) {
+			out, err := fn(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i := bytes.IndexAny(out, bidi); i >= 0 {
+				t.Errorf("bidi control at byte %d: %q", i, out[max(0, i-20):min(len(out), i+20)])
+			}
+			if !bytes.Contains(out, []byte("Invoice fdp.exe \u05e9\u05dc\u05d5\u05dd")) {
+				t.Error("the title's text was not kept")
+			}
+		})
+	}
+}
+
 func TestInputNotModified(t *testing.T) {
 	f, orig := fixture(), fixture()
 	for _, fn := range []func(*feed.Feed) ([]byte, error){RSS, Atom, JSON} {
