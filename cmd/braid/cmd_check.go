@@ -102,11 +102,13 @@ func runCheck(ctx context.Context, opts *checkOptions, w io.Writer) error {
 // checkArticles loads and links the articles of the content folder the
 // way a cycle does, adding what is wrong to res.
 func checkArticles(ctx context.Context, content, siteURL string, res *checkResult) error {
-	arts, err := articles.Load(ctx, content)
+	arts, found, err := articles.LoadAll(ctx, content)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("check: %w", ctxErr)
 	}
 	res.problems = append(res.problems, lines(err)...)
+	res.problems = append(res.problems, lines(articles.Errors(found))...)
+	res.notes = append(res.notes, symlinkNotes(found)...)
 	res.articles = len(arts)
 	prev, next, err := articles.Link(arts)
 	res.problems = append(res.problems, lines(err)...)
@@ -262,4 +264,17 @@ func errString(err error) string {
 		return "failed"
 	}
 	return err.Error()
+}
+
+// symlinkNotes are the notes of the symlinks the content folder holds
+// and braid does not follow (articles.LoadAll says which), so a file
+// left out of the site is never left out silently.
+func symlinkNotes(found []articles.Problem) []string {
+	var out []string
+	for _, p := range found {
+		if p.Key == articles.KeySymlink {
+			out = append(out, p.String())
+		}
+	}
+	return out
 }
