@@ -56,7 +56,8 @@ func Dedupe(items []Item) (kept []Item, dups []Duplicate) {
 // neighbours (nil when there is none), then up to max related items. A
 // related item that collides with a local one (same GUID, link or title)
 // is dropped: the local one wins. related must already be in rank order;
-// Merge keeps that order.
+// Merge keeps that order. Every related item it returns names an author
+// (its own, else its source's name).
 //
 // No feed holds the same item twice, whatever the inputs: a neighbour that
 // collides with the article, or a next that is the previous, is dropped
@@ -89,7 +90,7 @@ func Merge(article Item, prev, next *Item, related []Item, max int) []Item {
 			break
 		}
 		if take(&related[i]) {
-			out = append(out, related[i])
+			out = append(out, credited(related[i]))
 			n++
 		}
 	}

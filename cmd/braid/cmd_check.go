@@ -73,7 +73,13 @@ func runCheck(ctx context.Context, opts *checkOptions, w io.Writer) error {
 	// A broken config must not hide broken articles: rep.Content is found
 	// leniently, so both are reported in one run.
 	if rep.Content != "" {
-		if err := checkArticles(ctx, rep.Content, rep.SiteURL, &res); err != nil {
+		line := 0
+		if rep.Config != nil {
+			line = rep.Config.Line("content")
+		}
+		if err := config.ContentError(opts.configPath, line, rep.Content); err != nil {
+			res.problems = append(res.problems, err.Error())
+		} else if err := checkArticles(ctx, rep.Content, rep.SiteURL, &res); err != nil {
 			return err
 		}
 	}
@@ -96,13 +102,6 @@ func runCheck(ctx context.Context, opts *checkOptions, w io.Writer) error {
 // checkArticles loads and links the articles of the content folder the
 // way a cycle does, adding what is wrong to res.
 func checkArticles(ctx context.Context, content, siteURL string, res *checkResult) error {
-	if fi, err := os.Stat(content); err != nil {
-		res.problems = append(res.problems, fmt.Sprintf("articles: content folder: %v", err))
-		return nil
-	} else if !fi.IsDir() {
-		res.problems = append(res.problems, fmt.Sprintf("articles: content folder %s is not a folder", content))
-		return nil
-	}
 	arts, problems, err := articles.LoadAll(ctx, content)
 	if err != nil {
 		return fmt.Errorf("check: %w", err)

@@ -63,3 +63,21 @@ func TestExplain(t *testing.T) {
 		t.Errorf("unknown slug: %d %q", code, stderr)
 	}
 }
+
+func TestShownDropsBidiAndControls(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Invoice \u202efdp.exe\u202c", "Invoice fdp.exe"},
+		{"a\u2066b\u2067c\u2068d\u2069e", "abcde"},
+		{"\u200eleft\u200f right\u061c", "left right"},
+		{"\u202a\u202b\u202dx", "x"},
+		{"bell\x07 tab\t esc\x1b[31m", "bell tab esc[31m"},
+		{"שלום مرحبا", "שלום مرحبا"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := shown(tt.in); got != tt.want {
+				t.Errorf("shown(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -90,8 +91,12 @@ func runGenerate(ctx context.Context, g *globalOptions, opts *generateOptions, s
 // reportTrouble lists on stderr what the user should act on although
 // the feeds were written: failed and moved sources, a hub that refused.
 func reportTrouble(stderr io.Writer, cfgPath string, sum *cycle.Summary) {
+	kept := map[string]int{}
+	for _, s := range sum.Sources {
+		kept[s.Name] = s.Items
+	}
 	for _, f := range sum.Failed {
-		fmt.Fprintf(stderr, "source %s failed: %v (its last good items were kept)\n", f.Name, f.Err)
+		fmt.Fprintf(stderr, "source %s failed: %s %s\n", f.Name, failureReason(f.Name, f.Err), keptNote(kept[f.Name]))
 	}
 	for _, p := range sum.ArticleProblems {
 		if p.Severity == articles.SeverityWarning {
@@ -104,6 +109,28 @@ func reportTrouble(stderr io.Writer, cfgPath string, sum *cycle.Summary) {
 	if sum.PingErr != nil {
 		fmt.Fprintf(stderr, "websub: %v\n", sum.PingErr)
 	}
+}
+
+// failureReason is a source's error without the "sources: NAME: " its
+// package put in front: the line already starts with the name.
+func failureReason(name string, err error) string {
+	msg := err.Error()
+	for _, prefix := range []string{"sources: " + name + ": ", "sources: "} {
+		if rest, ok := strings.CutPrefix(msg, prefix); ok {
+			return rest
+		}
+	}
+	return msg
+}
+
+// keptNote says what a failed source's readers still get. A source that
+// never succeeded has nothing to keep, and saying otherwise sends the
+// reader looking for items that never existed.
+func keptNote(items int) string {
+	if items == 0 {
+		return "(no earlier items to keep)"
+	}
+	return fmt.Sprintf("(its last good items were kept: %d)", items)
 }
 
 func writeSummaryJSON(w io.Writer, s *cycle.Summary) error {

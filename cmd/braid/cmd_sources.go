@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -94,9 +95,15 @@ func printSources(w io.Writer, cfg *config.Config, known map[string]state.Source
 	fmt.Fprintln(tw, "NAME\tURL\tMOVED TO\tSTATUS\tCLASS\tLAST SUCCESS\tFAILURES\tNEXT FETCH\tITEMS\tERROR")
 	for _, src := range cfg.Sources {
 		s, ok := known[src.Name]
+		items := strconv.Itoa(counts[src.Name])
 		if ok && s.URL != src.URL {
-			// The config names a new URL: braid starts over with it.
+			// The config names a new URL: braid starts over with it, but
+			// the old URL's items are still in the state file until the new
+			// one answers, so the count must not pass for the new URL's.
 			s = state.Source{Status: "never (new URL)"}
+			if counts[src.Name] > 0 {
+				items += " (from the previous URL)"
+			}
 		}
 		status := s.Status
 		if status == "" {
@@ -113,9 +120,9 @@ func printSources(w io.Writer, cfg *config.Config, known map[string]state.Source
 		case next.After(now):
 			nextS = stamp(next) + " (in " + next.Sub(now).Round(time.Minute).String() + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n",
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n",
 			src.Name, src.URL, dash(s.MovedTo), status, dash(s.ErrorClass), stampOr(s.LastSuccess, "never"),
-			s.Failures, nextS, counts[src.Name], dash(oneLine(s.Error, 80)))
+			s.Failures, nextS, items, dash(oneLine(s.Error, 80)))
 	}
 	return tw.Flush()
 }

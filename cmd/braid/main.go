@@ -71,6 +71,7 @@ feed per article that follows its story.`,
 	g := &globalOptions{}
 	root.PersistentFlags().StringVar(&g.format, "log-format", "auto", "log format: auto (text on a terminal, JSON otherwise), text or json")
 	root.PersistentFlags().StringVar(&g.level, "log-level", "info", "log level: debug, info, warn or error")
+	registerLogFlagCompletion(root)
 	root.AddCommand(newGenerate(g), newExplain(), newSources(), newRun(g), newServe(g), newVersion())
 	root.AddCommand(newInit(), newCheck(), newCompletion(root))
 	root.CompletionOptions.DisableDefaultCmd = true

@@ -9,11 +9,15 @@ import (
 	"github.com/braid-feeds/braid/internal/state"
 )
 
-// openSite loads the config and opens its state file: what every command
-// that works on a site's state needs first. The caller closes the store.
+// openSite loads the config, checks its content folder and opens its
+// state file: what every command that works on a site's state needs
+// first. The caller closes the store.
 func openSite(ctx context.Context, cfgPath string) (*config.Config, *state.Store, error) {
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := cfg.ContentError(); err != nil {
 		return nil, nil, err
 	}
 	st, err := state.Open(ctx, cfg.State)

@@ -200,7 +200,9 @@ func line(s string) string { return strings.TrimSpace(text(s)) }
 
 // text removes what XML 1.0 cannot carry and gorilla would write raw:
 // invalid UTF-8, C0 controls except tab, newline and carriage return,
-// DEL, and the non-characters U+FFFE and U+FFFF.
+// DEL, and the non-characters U+FFFE and U+FFFF; and the bidi controls,
+// which the parser strips already but which a caller's own item or a
+// state file written before it did may still hold.
 func text(s string) string {
 	clean := true
 	for i := 0; i < len(s); {
@@ -232,7 +234,7 @@ func dropRune(r rune, size int) bool {
 		return true
 	case r < 0x20:
 		return r != '\t' && r != '\n' && r != '\r'
-	case r == 0x7f, r == 0xfffe, r == 0xffff:
+	case r == 0x7f, r == 0xfffe, r == 0xffff, feed.IsBidiControl(r):
 		return true
 	}
 	return false

@@ -150,9 +150,13 @@ func indexFixture() IndexData {
 			Link:        "https://braid.example/",
 			Self:        feed.Links{{Format: "rss", URL: "https://braid.example/rss.xml"}, {Format: "atom", URL: "https://braid.example/atom.xml"}, {Format: "json", URL: "https://braid.example/feed.json"}},
 		},
+		// Given oldest first and out of title order: Index lists them
+		// newest article first, then by title, undated last.
 		Feeds: []IndexFeed{
-			{Title: f.Title, ArticleURL: f.Link, Links: f.Self, Related: 3, Updated: f.Updated},
-			{Title: "Как устроены ленты", ArticleURL: "https://braid.example/articles/lenty/", Links: feed.Links{{Format: "rss", URL: "https://braid.example/feeds/lenty/rss.xml"}, {Format: "atom", URL: "https://braid.example/feeds/lenty/atom.xml"}, {Format: "json", URL: "https://braid.example/feeds/lenty/feed.json"}}, Related: 1, Updated: at("2024-03-04T05:06:07+01:00")},
+			{Title: "Как устроены ленты", ArticleURL: "https://braid.example/articles/lenty/", Links: feed.Links{{Format: "rss", URL: "https://braid.example/feeds/lenty/rss.xml"}, {Format: "atom", URL: "https://braid.example/feeds/lenty/atom.xml"}, {Format: "json", URL: "https://braid.example/feeds/lenty/feed.json"}}, Related: 1, Published: at("2024-03-04T05:06:07+01:00")},
+			{Title: "Zebra crossing returns", ArticleURL: "https://braid.example/articles/zebra/", Links: feed.Links{{Format: "rss", URL: "https://braid.example/feeds/zebra/rss.xml"}}, Related: 0, Published: at("2024-05-10T12:00:00Z")},
+			{Title: "Undated notice", ArticleURL: "https://braid.example/articles/notice/", Links: feed.Links{{Format: "rss", URL: "https://braid.example/feeds/notice/rss.xml"}}, Related: 2},
+			{Title: f.Title, ArticleURL: f.Link, Links: f.Self, Related: 3, Published: at("2024-05-10T12:00:00Z")},
 		},
 		Generated: at("2024-05-12T08:00:00+02:00"),
 		Sources: []IndexSource{

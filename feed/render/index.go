@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"html/template"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // IndexData is what the site's index.html lists.
 type IndexData struct {
 	Site      feed.Channel  // site title, description, link, language; Self = the site-wide feed URLs
-	Feeds     []IndexFeed   // one per article, in the given order
+	Feeds     []IndexFeed   // one per article; listed newest article first
 	Generated time.Time     // shown as "last updated"
 	Sources   []IndexSource // may be empty; a health table is shown when not
 }
@@ -24,7 +25,10 @@ type IndexFeed struct {
 	ArticleURL string
 	Links      feed.Links // absolute URLs of the feed's formats
 	Related    int        // number of related items in the feed
-	Updated    time.Time
+	// Published is the article's own date, which readers scan the page
+	// by; the feed's update time moves whenever a related item arrives
+	// and says nothing about how new the story is.
+	Published time.Time
 }
 
 // IndexSource is one external source in the health table.
@@ -97,9 +101,10 @@ func Index(d IndexData) ([]byte, error) {
 			ArticleURL: line(f.ArticleURL),
 			Links:      cleanLinks(f.Links),
 			Related:    f.Related,
-			Updated:    utc(f.Updated),
+			Published:  utc(f.Published),
 		}
 	}
+	sortNewestFirst(v.Feeds)
 	v.Sources = make([]IndexSource, len(d.Sources))
 	for i, s := range d.Sources {
 		v.Sources[i] = IndexSource{Name: line(s.Name), URL: line(s.URL), Status: line(s.Status), LastSuccess: utc(s.LastSuccess)}
@@ -109,4 +114,17 @@ func Index(d IndexData) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// sortNewestFirst orders the article feeds newest article first, then by
+// title, so the page reads like a front page and does not depend on the
+// order the caller found the files in. Undated ones go last.
+func sortNewestFirst(fs []IndexFeed) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i].Published, fs[j].Published
+		if !a.Equal(b) {
+			return b.IsZero() || (!a.IsZero() && a.After(b))
+		}
+		return fs[i].Title < fs[j].Title
+	})
 }

@@ -430,6 +430,32 @@ func TestControlCharactersStripped(t *testing.T) {
 	}
 }
 
+// TestBidiControlsStripped is the renderer's second line of defence: an
+// item that still holds bidi controls (built by a caller, or read from a
+// state file written before the parser stripped them) loses them in every
+// format; right-to-left letters stay.
+func TestBidiControlsStripped(t *testing.T) {
+	bidi := "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+	f := fixture()
+	f.Items[0].Title = "Invoice \u202efdp.exe\u202c \u05e9\u05dc\u05d5\u05dd"
+	f.Items[0].Summary = "<p>a" + bidi + "b</p>"
+	f.Items[0].Authors = []feed.Person{{Name: "Ana\u2066\u200f"}}
+	for name, fn := range map[string]func(*feed.Feed) ([]byte, error){"rss": RSS, "atom": Atom, "json": JSON} {
+		t.Run(name, func(t *testing.T) {
+			out, err := fn(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i := bytes.IndexAny(out, bidi); i >= 0 {
+				t.Errorf("bidi control at byte %d: %q", i, out[max(0, i-20):min(len(out), i+20)])
+			}
+			if !bytes.Contains(out, []byte("Invoice fdp.exe \u05e9\u05dc\u05d5\u05dd")) {
+				t.Error("the title's text was not kept")
+			}
+		})
+	}
+}
+
 func TestInputNotModified(t *testing.T) {
 	f, orig := fixture(), fixture()
 	for _, fn := range []func(*feed.Feed) ([]byte, error){RSS, Atom, JSON} {
@@ -477,6 +503,32 @@ func TestOPMLParsed(t *testing.T) {
 	}
 }
 
+// TestIndexNewestFirst reads the order of the article feeds off the
+// page: newest article first by its own date, equal dates by title,
+// undated last, whatever order they were given in.
+func TestIndexNewestFirst(t *testing.T) {
+	d := indexFixture()
+	out, err := Index(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/articles/art-of-feeds/", "/articles/zebra/", "/articles/lenty/", "/articles/notice/"}
+	last := -1
+	for _, w := range want {
+		i := bytes.Index(out, []byte(`<h3><a href="https://braid.example`+w+`">`))
+		if i < 0 {
+			t.Fatalf("index.html lacks the feed of %s", w)
+		}
+		if i < last {
+			t.Errorf("%s is listed before the feed above it in %v", w, want)
+		}
+		last = i
+	}
+	if bytes.Contains(out, []byte("· updated <time")) {
+		t.Error("index.html shows a feed's update time instead of the article's date")
+	}
+}
+
 func TestIndex(t *testing.T) {
 	d := indexFixture()
 	out, err := Index(d)
@@ -488,14 +540,17 @@ func TestIndex(t *testing.T) {
 		"<!doctype html>", `<html lang="en">`, `<meta charset="utf-8">`, `name="viewport"`, "<main>", "</main>",
 		`<th scope="col">`, `<th scope="row">`, "never", `<time datetime="2024-05-12T06:00:00Z">`,
 	}
-	for _, links := range append([]feed.Links{d.Site.Self}, d.Feeds[0].Links, d.Feeds[1].Links) {
+	for _, links := range []feed.Links{d.Site.Self, d.Feeds[0].Links, d.Feeds[3].Links} {
 		must = append(must,
 			`<link rel="alternate" type="application/rss+xml" title="`, `href="`+links.Get("rss")+`">`,
 			`type="application/atom+xml"`, `href="`+links.Get("atom")+`">`,
 			`type="application/feed+json"`, `href="`+links.Get("json")+`">`)
 	}
 	for _, f := range d.Feeds {
-		must = append(must, `<a href="`+f.ArticleURL+`">`, `<time datetime="`+f.Updated.UTC().Format(time.RFC3339)+`">`)
+		must = append(must, `<a href="`+f.ArticleURL+`">`)
+		if !f.Published.IsZero() {
+			must = append(must, `published <time datetime="`+f.Published.UTC().Format(time.RFC3339)+`">`)
+		}
 	}
 	for _, m := range must {
 		if !strings.Contains(s, m) {

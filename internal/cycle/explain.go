@@ -17,7 +17,7 @@ import (
 type Explanation struct {
 	Slug      string
 	Title     string
-	Decisions []related.Decision // every candidate sharing a term, best first
+	Decisions []related.Decision // every candidate, best first; those sharing no term last
 	Dups      []feed.Duplicate   // candidates dropped as duplicates of others
 }
 
@@ -56,9 +56,38 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 		return &Explanation{
 			Slug:      slug,
 			Title:     local[i].art.Title,
-			Decisions: p.Decide(target(&local[i]), now, true),
+			Decisions: withUnmatched(p.Decide(target(&local[i]), now, true), p.Items),
 			Dups:      p.Dups,
 		}, nil
 	}
 	return nil, fmt.Errorf("cycle: no article with slug %q in %s", slug, cfg.Content)
+}
+
+// NoSharedTerms is the reason given to candidates that share no term with
+// the article: the index never scores them, but explain lists every
+// candidate so that "why is X not here" always has an answer.
+const NoSharedTerms = "no shared terms"
+
+// withUnmatched appends, in pool order, the pool items Decide did not
+// judge because they share no term with the article.
+func withUnmatched(ds []related.Decision, pool []feed.Item) []related.Decision {
+	judged := make(map[string]bool, len(ds))
+	for _, d := range ds {
+		judged[candidateKey(&d.Item)] = true
+	}
+	for _, it := range pool {
+		if judged[candidateKey(&it)] {
+			continue
+		}
+		it.Role = feed.RoleRelated
+		it.Score = 0
+		ds = append(ds, related.Decision{Item: it, Reason: NoSharedTerms})
+	}
+	return ds
+}
+
+// candidateKey tells pool items apart: after dedupe no two share a GUID,
+// link or title, so the three together are unique.
+func candidateKey(it *feed.Item) string {
+	return it.ID + "\x00" + it.Link + "\x00" + it.Title
 }

@@ -71,7 +71,7 @@ func renderAll(cfg *config.Config, feeds builtFeeds, local []articleFeed, health
 		f := &feeds.articles[i]
 		links := published(cfg, f.Self)
 		idx.Feeds = append(idx.Feeds, render.IndexFeed{
-			Title: local[i].art.Title, ArticleURL: f.Link, Links: links, Related: countRelated(f.Items), Updated: f.Updated,
+			Title: local[i].art.Title, ArticleURL: f.Link, Links: links, Related: countRelated(f.Items), Published: local[i].item.Published,
 		})
 		opml = append(opml, render.OPMLEntry{Title: f.Title, HTMLURL: f.Link, XMLURL: links.First()})
 	}

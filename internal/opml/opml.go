@@ -93,7 +93,8 @@ type document struct {
 }
 
 // Parse reads an OPML 1.0 or 2.0 document and returns every outline that
-// has an xmlUrl, in document order, folders flattened.
+// has an xmlUrl, in document order, folders flattened. feed:// and
+// feed:http(s):// URLs and upper-case schemes come back as http(s).
 func Parse(r io.Reader) ([]Feed, error) { return parse(r, "") }
 
 // ParseFile is Parse on a file; its errors name the file (and the line).
@@ -134,7 +135,7 @@ func parse(r io.Reader, name string) ([]Feed, error) {
 		for _, o := range list {
 			// Read as Marshal writes, on one line, so an import of an
 			// export gives back the same feeds.
-			if u := oneLine(o.xmlURL); u != "" {
+			if u := feedURL(oneLine(o.xmlURL)); u != "" {
 				out = append(out, Feed{
 					Name:    feedName(o, u),
 					URL:     u,

@@ -59,6 +59,27 @@ var parseTests = []struct {
 		want: []Feed{{Name: "Parent", URL: "https://p.example.com/f"}, {Name: "Child", URL: "https://c.example.com/f"}},
 	},
 	{
+		name: "feed: and upper-case schemes become http(s)",
+		doc: `<opml version="2.0"><body>
+<outline text="a" xmlUrl="feed://a.example.com/rss"/>
+<outline text="b" xmlUrl="feed:https://b.example.com/rss"/>
+<outline text="c" xmlUrl="FEED:http://c.example.com/rss"/>
+<outline text="d" xmlUrl="HTTP://d.example.com/Feed.XML"/>
+<outline text="e" xmlUrl="HTTPS://e.example.com/rss"/>
+<outline xmlUrl="feed://nameless.example.com/rss"/>
+<outline text="f" xmlUrl="feed:gopher://f.example.com/"/>
+</body></opml>`,
+		want: []Feed{
+			{Name: "a", URL: "http://a.example.com/rss"},
+			{Name: "b", URL: "https://b.example.com/rss"},
+			{Name: "c", URL: "http://c.example.com/rss"},
+			{Name: "d", URL: "http://d.example.com/Feed.XML"},
+			{Name: "e", URL: "https://e.example.com/rss"},
+			{Name: "nameless.example.com", URL: "http://nameless.example.com/rss"},
+			{Name: "f", URL: "gopher://f.example.com/"},
+		},
+	},
+	{
 		name: "empty body",
 		doc:  `<opml version="2.0"><head/><body/></opml>`,
 		want: nil,

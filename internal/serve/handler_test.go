@@ -1,6 +1,9 @@
 package serve
 
 import (
+	"bufio"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -100,4 +103,54 @@ func TestSetMaxAgeFollowsTheConfigInForce(t *testing.T) {
 	if got := get(); got != "public, max-age=300" {
 		t.Errorf("after SetMaxAge: Cache-Control %q", got)
 	}
+}
+
+// TestMalformedRequestsNotCounted pins what the metric's Help text says:
+// net/http answers a malformed request itself with 400, before any
+// handler, so braid_http_requests_total does not count it.
+func TestMalformedRequestsNotCounted(t *testing.T) {
+	root := t.TempDir()
+	put(t, root, "rss.xml", "x")
+	base, c := start(t, Options{Root: root, Registry: newRegistry()})
+	for _, tt := range []struct{ name, req string }{
+		{"header without colon", "GET /rss.xml HTTP/1.1\r\nHost: test\r\nno colon here\r\n\r\n"},
+		{"two hosts", "GET /rss.xml HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"},
+		{"no host", "GET /rss.xml HTTP/1.1\r\n\r\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if code := rawRequest(t, base, tt.req); code != http.StatusBadRequest {
+				t.Errorf("status %d, want 400 from net/http", code)
+			}
+		})
+	}
+	fetch(t, c, "GET", base+"/rss.xml", nil)
+	_, body := fetch(t, c, "GET", base+"/metrics", nil)
+	if !strings.Contains(body, `braid_http_requests_total{code="200"} 1`) {
+		t.Errorf("the well-formed request was not counted:\n%s", body)
+	}
+	if !strings.Contains(body, `braid_http_requests_total{code="400"} 0`) {
+		t.Error("malformed requests counted, but the Help text says they are not")
+	}
+	if !strings.Contains(body, "rejects before routing (malformed request line or headers: 400, 431) are not counted") {
+		t.Error("the Help text does not say that malformed requests are not counted")
+	}
+}
+
+// rawRequest writes req verbatim and returns the status of the answer.
+func rawRequest(t *testing.T, base, req string) int {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, req); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -10,10 +10,18 @@ import (
 
 // newHTTPRequests is the only collector NewHandler registers, so a
 // registry shared with NewMetrics never sees the same metric twice.
+//
+// It counts what the handler answers. Requests net/http refuses before
+// any handler runs (a malformed request line or header: 400; headers over
+// MaxHeaderBytes: 431) never reach it and are not counted: net/http
+// writes those answers straight to the connection and tells no one, and
+// the only way to see them would be to parse the bytes written to every
+// connection. They are noise from scanners and broken clients, not feed
+// readers; the Help text says so, so nobody reads the gap as lost traffic.
 func newHTTPRequests(reg prometheus.Registerer) *prometheus.CounterVec {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "braid_http_requests_total",
-		Help: "HTTP requests answered, by status code.",
+		Help: "HTTP requests answered by braid, by status code. Requests net/http rejects before routing (malformed request line or headers: 400, 431) are not counted.",
 	}, []string{"code"})
 	return MustRegister(reg, c)
 }

@@ -14,8 +14,10 @@ import (
 // LoadAll reads every article under dir: *.md and *.markdown files as
 // Markdown, *.txt files as plain-text exports (extensions in any case).
 // Subfolders are read too, so a site can group articles by year or desk;
-// files and folders whose names start with "." are skipped. Articles are
-// sorted by path.
+// files and folders whose names start with "." are skipped. A symlink to
+// a file inside dir is read; symlinks leading outside dir, and symlinks to
+// folders, are not followed (a note of Key KeySymlink names each one
+// that leads outside). Articles are sorted by path.
 //
 // A bad file never stops the site: LoadAll returns the articles that were
 // read, and every problem of every file (unreadable, not text, invalid,
@@ -24,12 +26,11 @@ import (
 // files sharing a slug the first by path is kept. The error is only for
 // what stops everything: a content folder that cannot be walked, or ctx.
 func LoadAll(ctx context.Context, dir string) ([]Article, []Problem, error) {
-	paths, err := articlePaths(ctx, dir)
+	paths, problems, err := articlePaths(ctx, dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	var arts []Article
-	var problems []Problem
 	slugs := map[string]string{} // slug -> path
 	for _, path := range paths {
 		if err := ctx.Err(); err != nil {
@@ -56,9 +57,12 @@ func LoadAll(ctx context.Context, dir string) ([]Article, []Problem, error) {
 	return arts, problems, nil
 }
 
-// articlePaths lists the article files under dir, sorted.
-func articlePaths(ctx context.Context, dir string) ([]string, error) {
+// articlePaths lists the article files under dir, sorted, with a note
+// for each symlink it did not follow (see symlinkProblem).
+func articlePaths(ctx context.Context, dir string) ([]string, []Problem, error) {
 	var paths []string
+	var problems []Problem
+	root, rootErr := filepath.EvalSymlinks(dir)
 	walkErr := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -72,17 +76,28 @@ func articlePaths(ctx context.Context, dir string) ([]string, error) {
 			}
 			return nil
 		}
+		if path != dir && d.Type()&fs.ModeSymlink != 0 {
+			if p, skip := symlinkProblem(root, path); skip {
+				if p != nil {
+					problems = append(problems, *p)
+				}
+				return nil
+			}
+		}
 		if d.IsDir() || parserFor(path) == nil {
 			return nil
 		}
 		paths = append(paths, path)
 		return nil
 	})
+	if walkErr == nil {
+		walkErr = rootErr
+	}
 	if walkErr != nil {
-		return nil, fmt.Errorf("articles: %w", walkErr)
+		return nil, nil, fmt.Errorf("articles: %w", walkErr)
 	}
 	sort.Strings(paths)
-	return paths, nil
+	return paths, problems, nil
 }
 
 // unwrapPath drops the path from an *fs.PathError, which the Problem

@@ -9,6 +9,8 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/braid-feeds/braid/feed"
 )
 
 // policy is bluemonday's policy for user-generated content: formatting,
@@ -81,11 +83,13 @@ func resolve(base *url.URL, ref string) string {
 }
 
 // stripControl drops control characters (other than tab and newlines) and
-// invalid UTF-8, which are not allowed in XML.
+// invalid UTF-8, which are not allowed in XML, and bidi controls, which
+// XML allows but which let a source reorder how its title reads (see
+// feed.IsBidiControl).
 func stripControl(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	return strings.Map(func(r rune) rune {
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || r == 0xfffe || r == 0xffff {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || r == 0xfffe || r == 0xffff || feed.IsBidiControl(r) {
 			return -1
 		}
 		return r
