@@ -17,6 +17,12 @@ type Spec struct {
 	// Every fetches the source at most this often (config sources[].every);
 	// zero fetches it every cycle. Server hints and backoff still apply.
 	Every time.Duration
+	// PublicURL is shown to readers as the source's feed instead of URL,
+	// which may hold credentials (config sources[].public_url); Private
+	// shows its name only. Either way URL is also redacted wherever it is
+	// shown or logged.
+	PublicURL string
+	Private   bool
 }
 
 // Options bound and identify fetching. Zero values mean the defaults

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/urls"
 	"github.com/braid-feeds/braid/sources/fetcher"
 	"github.com/braid-feeds/braid/sources/parser"
 )
@@ -91,18 +92,22 @@ func (f *Fetcher) fetchOne(ctx context.Context, s Spec, lim *fetcher.Limiter) (R
 	}
 	p := plan(st, s, f.opt.Now().UTC(), f.opt.IgnoreHints)
 	if p.hold != "" {
-		return f.done(ctx, held(s, p), p.st, prev), nil
+		return f.done(ctx, s, held(s, p), p.st, prev), nil
 	}
 	o := f.fetch(ctx, s.Name, p.target, p.st, len(prev) > 0, lim)
+	// Errors quote the URL (net/http's do): never store, log or show
+	// its credentials.
+	o.err = urls.RedactError(urls.RedactError(o.err, s.URL), p.target)
+	o.cancelled = urls.RedactError(o.cancelled, s.URL)
 	a := apply(s, p.st, prev, o, f.policy())
 	if !a.save {
-		return f.done(ctx, a.res, a.st, prev), nil
+		return f.done(ctx, s, a.res, a.st, prev), nil
 	}
 	err = f.store.SaveSource(ctx, a.st, a.items)
 	if a.items != nil {
 		prev = a.items
 	}
-	return f.done(ctx, a.res, a.st, prev), err
+	return f.done(ctx, s, a.res, a.st, prev), err
 }
 
 // load reads what the state remembers of a source.
@@ -117,9 +122,9 @@ func (f *Fetcher) load(ctx context.Context, name string) (state.Source, []state.
 
 // done completes a result with the items the source now contributes and
 // logs its outcome.
-func (f *Fetcher) done(ctx context.Context, res Result, st state.Source, items []state.Item) Result {
-	res.Origin = st.Feed
-	res.Items = StoredItems(items, st.Feed)
+func (f *Fetcher) done(ctx context.Context, s Spec, res Result, st state.Source, items []state.Item) Result {
+	res.Origin = PublicOrigin(st.Feed, s)
+	res.Items = StoredItems(items, res.Origin)
 	attrs := []slog.Attr{
 		slog.String("source", res.Name), slog.String("status", res.Status),
 		slog.Int("items", len(res.Items)), slog.Int("attempts", res.Attempts), slog.Int64("bytes", res.Bytes),
@@ -131,7 +136,7 @@ func (f *Fetcher) done(ctx context.Context, res Result, st state.Source, items [
 		attrs = append(attrs, slog.Time("next_fetch", res.NextFetch))
 	}
 	if res.MovedTo != "" {
-		attrs = append(attrs, slog.String("moved_to", res.MovedTo))
+		attrs = append(attrs, slog.String("moved_to", urls.Redact(res.MovedTo)))
 	}
 	if res.Err != nil {
 		attrs = append(attrs, slog.Any("error", res.Err))

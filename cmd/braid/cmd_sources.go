@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/urls"
 	"github.com/braid-feeds/braid/internal/state"
 )
 
@@ -114,8 +115,8 @@ func printSources(w io.Writer, cfg *config.Config, known map[string]state.Source
 			nextS = stamp(next) + " (in " + next.Sub(now).Round(time.Minute).String() + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n",
-			src.Name, src.URL, dash(s.MovedTo), status, dash(s.ErrorClass), stampOr(s.LastSuccess, "never"),
-			s.Failures, nextS, counts[src.Name], dash(oneLine(s.Error, 80)))
+			src.Name, urls.Redact(src.URL), dash(urls.Redact(s.MovedTo)), status, dash(s.ErrorClass), stampOr(s.LastSuccess, "never"),
+			s.Failures, nextS, counts[src.Name], dash(oneLine(urls.RedactIn(s.Error, src.URL), 80)))
 	}
 	return tw.Flush()
 }

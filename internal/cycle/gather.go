@@ -1,6 +1,7 @@
 package cycle
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/urls"
 	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
 )
@@ -68,7 +70,7 @@ func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Resu
 	fo.Now = opt.Now
 	specs := make([]sources.Spec, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		specs[i] = sources.Spec{Name: s.Name, URL: s.URL, Every: time.Duration(s.Every)}
+		specs[i] = sources.Spec{Name: s.Name, URL: s.URL, Every: time.Duration(s.Every), PublicURL: s.PublicURL, Private: s.Private}
 	}
 	return sources.New(fo, opt.Store).FetchAll(ctx, specs)
 }
@@ -110,9 +112,12 @@ func sourceHealth(cfg *config.Config, results []sources.Result, stored map[strin
 	out := make([]render.IndexSource, 0, len(results))
 	for i, r := range results {
 		st := stored[r.Name]
-		link := st.Feed.Link
-		if link == "" && strings.HasPrefix(cfg.Sources[i].URL, "http") {
-			link = cfg.Sources[i].URL
+		link := r.Origin.Link // already what readers may see
+		if src := cfg.Sources[i]; link == "" && !src.Private {
+			link = urls.Redact(cmp.Or(src.PublicURL, src.URL))
+		}
+		if !urls.IsHTTP(link) {
+			link = ""
 		}
 		status := r.Status
 		switch r.Status {
