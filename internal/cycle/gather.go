@@ -36,6 +36,11 @@ func (c *run) gather(ctx context.Context) error {
 	for i := range c.results {
 		r := &c.results[i]
 		c.sum.tally(r)
+		for j := range r.Items {
+			// Once here, not per feed: an item is copied into every
+			// article feed it relates to.
+			feed.Bound(&r.Items[j], c.cfg.Related.MaxItemBytes)
+		}
 		c.pool = append(c.pool, r.Items...)
 		r.Items = nil // the pool holds them now; keep one copy alive
 	}
