@@ -20,7 +20,7 @@ import (
 // the rest of the cycle is made from.
 func (c *run) gather(ctx context.Context) error {
 	c.progress(PhaseArticles)
-	arts, err := articles.Load(ctx, c.cfg.Content)
+	arts, err := articles.LoadMax(ctx, c.cfg.Content, c.cfg.ContentMaxBytes)
 	if err != nil {
 		return err
 	}

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/braid-feeds/braid/internal/localfile"
 )
 
 // LoadAll reads every article under dir: *.md and *.markdown files as
@@ -24,6 +25,16 @@ import (
 // files sharing a slug the first by path is kept. The error is only for
 // what stops everything: a content folder that cannot be walked, or ctx.
 func LoadAll(ctx context.Context, dir string) ([]Article, []Problem, error) {
+	return LoadAllMax(ctx, dir, DefaultMaxBytes)
+}
+
+// DefaultMaxBytes is the size cap of one article file LoadAll uses.
+const DefaultMaxBytes = 4 << 20
+
+// LoadAllMax is LoadAll with a size cap per file (config
+// content_max_bytes). Only regular files are read: a FIFO or a symlink to
+// a device is a problem of that file, never a hang of the whole site.
+func LoadAllMax(ctx context.Context, dir string, maxBytes int64) ([]Article, []Problem, error) {
 	paths, err := articlePaths(ctx, dir)
 	if err != nil {
 		return nil, nil, err
@@ -35,8 +46,11 @@ func LoadAll(ctx context.Context, dir string) ([]Article, []Problem, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("articles: %w", err)
 		}
-		data, err := os.ReadFile(path)
+		data, err := localfile.Read(ctx, path, maxBytes)
 		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, nil, fmt.Errorf("articles: %w", ctxErr)
+			}
 			problems = append(problems, Problem{Severity: SeverityError, Path: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
 			continue
 		}
@@ -61,7 +75,14 @@ func LoadAll(ctx context.Context, dir string) ([]Article, []Problem, error) {
 //
 // Deprecated: use LoadAll, which keeps notes and tells fatal from per-file.
 func Load(ctx context.Context, dir string) ([]Article, error) {
-	arts, problems, err := LoadAll(ctx, dir)
+	return LoadMax(ctx, dir, DefaultMaxBytes)
+}
+
+// LoadMax is Load with a size cap per file.
+//
+// Deprecated: use LoadAllMax.
+func LoadMax(ctx context.Context, dir string, maxBytes int64) ([]Article, error) {
+	arts, problems, err := LoadAllMax(ctx, dir, maxBytes)
 	if err != nil {
 		return nil, err
 	}
