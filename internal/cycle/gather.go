@@ -92,6 +92,7 @@ func FetchOptions(cfg *config.Config, version string) sources.Options {
 		PerHost:        cfg.Fetch.PerHost,
 		IgnoreHints:    !cfg.Fetch.RespectHints,
 		TagAuthority:   host(cfg.Site.URL),
+		CycleTimeout:   cfg.CycleFetchTimeout(),
 	}
 }
 
