@@ -25,7 +25,7 @@ type Explanation struct {
 // did, from the items the state file holds; it fetches nothing and writes
 // nothing but first-seen times of undated articles.
 func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug string, now time.Time) (*Explanation, error) {
-	arts, err := articles.Load(ctx, cfg.Content)
+	arts, err := articles.LoadMax(ctx, cfg.Content, cfg.ContentMaxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,10 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 		if err != nil {
 			return nil, err
 		}
-		pool = append(pool, sources.StoredItems(items, src.Feed)...)
+		for _, it := range sources.StoredItems(items, src.Feed) {
+			feed.Bound(&it, cfg.Related.MaxItemBytes) // as the cycle judged it
+			pool = append(pool, it)
+		}
 	}
 	p := related.NewPool(pool, selectionOptions(cfg.Related, cfg.Sources))
 	for i := range local {

@@ -78,9 +78,8 @@ func Load(ctx context.Context, dir string) ([]Article, error) {
 	return LoadMax(ctx, dir, DefaultMaxBytes)
 }
 
-// LoadMax is Load with a size cap per file.
-//
-// Deprecated: use LoadAllMax.
+// LoadMax is Load with a size cap per file, for the callers of Load
+// until they move to LoadAllMax.
 func LoadMax(ctx context.Context, dir string, maxBytes int64) ([]Article, error) {
 	arts, problems, err := LoadAllMax(ctx, dir, maxBytes)
 	if err != nil {
