@@ -27,7 +27,6 @@ func TestCycleTimeout(t *testing.T) {
 		o.Timeout = time.Minute
 		o.PerHost = 2
 		o.Retries = -1
-		o.CycleTimeout = 200 * time.Millisecond
 	})
 	specs := make([]Spec, 20)
 	for i := range specs {
@@ -40,6 +39,7 @@ func TestCycleTimeout(t *testing.T) {
 		}
 	}
 	healthy.Store(false)
+	e.opt.CycleTimeout = 200 * time.Millisecond
 	e.clock.Add(time.Hour)
 	for _, r := range e.cycle(specs...) {
 		if r.Status != StatusFailed || r.Class != ClassTimeout || !errors.Is(r.Err, ErrCycleTimeout) {

@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/braid-feeds/braid/internal/config"
-	"github.com/braid-feeds/braid/internal/urls"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/urls"
 )
 
 type sourcesOptions struct {

@@ -109,7 +109,7 @@ func cleanItem(it feed.Item, ch *feed.Channel) feed.Item {
 	}
 	if it.Origin != nil {
 		o := feed.Origin{
-			Name:    line(it.Origin.Name),
+			Name: line(it.Origin.Name),
 			// Redacted here too, whatever the caller did: no credential
 			// of a subscription is ever published.
 			URL:     urls.Redact(line(it.Origin.URL)),
