@@ -1,6 +1,8 @@
 package sources
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -17,6 +19,12 @@ type Spec struct {
 	// Every fetches the source at most this often (config sources[].every);
 	// zero fetches it every cycle. Server hints and backoff still apply.
 	Every time.Duration
+	// PublicURL is shown to readers as the source's feed instead of URL,
+	// which may hold credentials (config sources[].public_url); Private
+	// shows its name only. Either way URL is also redacted wherever it is
+	// shown or logged.
+	PublicURL string
+	Private   bool
 }
 
 // Options bound and identify fetching. Zero values mean the defaults
@@ -56,6 +64,11 @@ type Options struct {
 	// still running after that (a dead or hanging host) gives its global
 	// slot to the next source, keeping its host slot. Default 2s.
 	SlowAfter time.Duration
+	// CycleTimeout bounds the whole of FetchAll (config
+	// fetch.cycle_timeout); sources unfinished by then, waiting for a
+	// slot or fetching, fail as timed out and keep their last good
+	// items. Zero: no bound but the per-source Timeout.
+	CycleTimeout time.Duration
 	// Client replaces the HTTP client (its redirect policy is replaced:
 	// fetch follows redirects itself).
 	Client *http.Client
@@ -109,6 +122,10 @@ var (
 	ErrBadRedirect      = fetcher.ErrBadRedirect
 	ErrNotAFeed         = parser.ErrNotAFeed
 	ErrParse            = parser.ErrParse
+	// ErrCycleTimeout: the cycle's fetch deadline ran out before the
+	// source was done. It is a context.DeadlineExceeded, so it counts as
+	// a timeout.
+	ErrCycleTimeout = fmt.Errorf("sources: the cycle's fetch deadline ran out: %w", context.DeadlineExceeded)
 )
 
 // StatusError is a non-2xx answer.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 
+	"github.com/braid-feeds/braid/internal/localfile"
 	"github.com/braid-feeds/braid/sources/fetcher"
 	"github.com/braid-feeds/braid/sources/parser"
 )
@@ -19,6 +20,10 @@ func classify(err error) string {
 		return ClassNotAFeed
 	case errors.Is(err, parser.ErrParse):
 		return ClassParse
+	case errors.Is(err, localfile.ErrTooLarge):
+		return ClassTooLarge
+	case errors.Is(err, localfile.ErrNotRegular):
+		return ClassFile
 	}
 	c := fetcher.Classify(err)
 	if c == ClassConnect && isFileError(err) {

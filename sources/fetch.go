@@ -3,11 +3,13 @@ package sources
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/urls"
 	"github.com/braid-feeds/braid/sources/fetcher"
 	"github.com/braid-feeds/braid/sources/parser"
 )
@@ -72,11 +74,19 @@ func (f *Fetcher) FetchAll(ctx context.Context, specs []Spec) ([]Result, error) 
 	}
 	defer f.http.CloseIdleConnections()
 	lim := fetcher.NewLimiter(f.opt.Concurrency, f.opt.PerHost)
+	// Fetching stops at the cycle's deadline; reading and saving the
+	// state does not, so what was fetched (and each timeout) is kept.
+	fctx := ctx
+	if f.opt.CycleTimeout > 0 {
+		var cancel context.CancelFunc
+		fctx, cancel = context.WithTimeoutCause(ctx, f.opt.CycleTimeout, ErrCycleTimeout)
+		defer cancel()
+	}
 	results := make([]Result, len(specs))
 	errs := make([]error, len(specs))
 	var wg sync.WaitGroup
 	for i, s := range specs {
-		wg.Go(func() { results[i], errs[i] = f.fetchOne(ctx, s, lim) })
+		wg.Go(func() { results[i], errs[i] = f.fetchOne(ctx, fctx, s, lim) })
 	}
 	wg.Wait()
 	return results, errors.Join(errs...)
@@ -84,25 +94,34 @@ func (f *Fetcher) FetchAll(ctx context.Context, specs []Spec) ([]Result, error) 
 
 // fetchOne is one source's plan → fetch → apply → save. The returned
 // error is only for state failures; fetch failures are in Result.Err.
-func (f *Fetcher) fetchOne(ctx context.Context, s Spec, lim *fetcher.Limiter) (Result, error) {
+func (f *Fetcher) fetchOne(ctx, fctx context.Context, s Spec, lim *fetcher.Limiter) (Result, error) {
 	st, prev, err := f.load(ctx, s.Name)
 	if err != nil {
 		return Result{Name: s.Name, Status: StatusFailed, Err: err}, err
 	}
 	p := plan(st, s, f.opt.Now().UTC(), f.opt.IgnoreHints)
 	if p.hold != "" {
-		return f.done(ctx, held(s, p), p.st, prev), nil
+		return f.done(ctx, s, held(s, p), p.st, prev), nil
 	}
-	o := f.fetch(ctx, s.Name, p.target, p.st, len(prev) > 0, lim)
+	o := f.fetch(fctx, s.Name, p.target, p.st, len(prev) > 0, lim)
+	if o.cancelled != nil && ctx.Err() == nil {
+		// Only the cycle's deadline ran out, not braid: a timeout of
+		// the source like any other.
+		o = cycleTimedOut(o, f.opt.Now().UTC(), f.opt.CycleTimeout)
+	}
+	// Errors quote the URL (net/http's do): never store, log or show
+	// its credentials.
+	o.err = urls.RedactError(urls.RedactError(o.err, s.URL), p.target)
+	o.cancelled = urls.RedactError(o.cancelled, s.URL)
 	a := apply(s, p.st, prev, o, f.policy())
 	if !a.save {
-		return f.done(ctx, a.res, a.st, prev), nil
+		return f.done(ctx, s, a.res, a.st, prev), nil
 	}
 	err = f.store.SaveSource(ctx, a.st, a.items)
 	if a.items != nil {
 		prev = a.items
 	}
-	return f.done(ctx, a.res, a.st, prev), err
+	return f.done(ctx, s, a.res, a.st, prev), err
 }
 
 // load reads what the state remembers of a source.
@@ -117,9 +136,9 @@ func (f *Fetcher) load(ctx context.Context, name string) (state.Source, []state.
 
 // done completes a result with the items the source now contributes and
 // logs its outcome.
-func (f *Fetcher) done(ctx context.Context, res Result, st state.Source, items []state.Item) Result {
-	res.Origin = st.Feed
-	res.Items = StoredItems(items, st.Feed)
+func (f *Fetcher) done(ctx context.Context, s Spec, res Result, st state.Source, items []state.Item) Result {
+	res.Origin = PublicOrigin(st.Feed, s)
+	res.Items = StoredItems(items, res.Origin)
 	attrs := []slog.Attr{
 		slog.String("source", res.Name), slog.String("status", res.Status),
 		slog.Int("items", len(res.Items)), slog.Int("attempts", res.Attempts), slog.Int64("bytes", res.Bytes),
@@ -131,7 +150,7 @@ func (f *Fetcher) done(ctx context.Context, res Result, st state.Source, items [
 		attrs = append(attrs, slog.Time("next_fetch", res.NextFetch))
 	}
 	if res.MovedTo != "" {
-		attrs = append(attrs, slog.String("moved_to", res.MovedTo))
+		attrs = append(attrs, slog.String("moved_to", urls.Redact(res.MovedTo)))
 	}
 	if res.Err != nil {
 		attrs = append(attrs, slog.Any("error", res.Err))
@@ -145,4 +164,15 @@ func (f *Fetcher) policy() policy {
 		authority: f.opt.TagAuthority, timeout: f.opt.Timeout,
 		backoffBase: f.opt.BackoffBase, maxBackoff: f.opt.MaxBackoff, jitter: fetcher.Jitter,
 	}
+}
+
+// cycleTimedOut turns a fetch cut short by the cycle's deadline into a
+// timeout failure of the source, which keeps its last good items.
+func cycleTimedOut(o outcome, now time.Time, d time.Duration) outcome {
+	if o.at.IsZero() {
+		o.at = now // it never got a slot
+	}
+	o.cancelled, o.body, o.notModified = nil, nil, false
+	o.err = fmt.Errorf("%w (fetch.cycle_timeout is %v)", ErrCycleTimeout, d)
+	return o
 }

@@ -4,9 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"os"
 
-	"github.com/braid-feeds/braid/sources/fetcher"
+	"github.com/braid-feeds/braid/internal/localfile"
 )
 
 // readLocal reads a local feed file under the same size cap as a body.
@@ -17,7 +16,7 @@ func (f *Fetcher) readLocal(ctx context.Context, path, etag string, haveItems bo
 	if o.err = ctx.Err(); o.err != nil {
 		return o
 	}
-	body, err := readFile(path, f.opt.MaxBytes)
+	body, err := localfile.Read(ctx, path, f.opt.MaxBytes)
 	if err != nil {
 		o.err = err
 		return o
@@ -30,13 +29,4 @@ func (f *Fetcher) readLocal(ctx context.Context, path, etag string, haveItems bo
 	}
 	o.etag, o.body = hash, body
 	return o
-}
-
-func readFile(path string, max int64) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	return fetcher.ReadAll(fh, max)
 }

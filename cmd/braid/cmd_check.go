@@ -262,7 +262,7 @@ func checkSources(ctx context.Context, w io.Writer, cfg *config.Config) (failed 
 			detail = "local file"
 		}
 		if r.MovedTo != "" {
-			detail += " (moved permanently to " + r.MovedTo + ": update the config)"
+			detail += " (moved permanently to " + urls.Redact(r.MovedTo) + ": update the config)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", r.Name, status, len(r.Items), oneLine(detail, 160))
 	}

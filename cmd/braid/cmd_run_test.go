@@ -134,7 +134,7 @@ func liveSite(t *testing.T) (cfg string, src *changingFeed) {
 	src = &changingFeed{}
 	srv := httptest.NewServer(src)
 	t.Cleanup(srv.Close)
-	_, cfg = site(t, [][2]string{{"Live Wire", srv.URL + "/feed"}}, "schedule: \"@every 1s\"\nfetch:\n  timeout: 3s\n")
+	_, cfg = site(t, [][2]string{{"Live Wire", srv.URL + "/feed"}}, "schedule: \"@every 1s\"\nschedule_min_period: 1s\nfetch:\n  timeout: 3s\n")
 	return cfg, src
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/urls"
 )
 
 type sourcesOptions struct {
@@ -121,8 +122,8 @@ func printSources(w io.Writer, cfg *config.Config, known map[string]state.Source
 			nextS = stamp(next) + " (in " + next.Sub(now).Round(time.Minute).String() + ")"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n",
-			src.Name, src.URL, dash(s.MovedTo), status, dash(s.ErrorClass), stampOr(s.LastSuccess, "never"),
-			s.Failures, nextS, items, dash(oneLine(s.Error, 80)))
+			src.Name, urls.Redact(src.URL), dash(urls.Redact(s.MovedTo)), status, dash(s.ErrorClass), stampOr(s.LastSuccess, "never"),
+			s.Failures, nextS, items, dash(oneLine(urls.RedactIn(s.Error, src.URL), 80)))
 	}
 	return tw.Flush()
 }

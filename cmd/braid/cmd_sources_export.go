@@ -57,6 +57,11 @@ func runSourcesExport(opts *exportOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sources export: %w", err)
 	}
+	if n := withSecrets(cfg.Sources); n > 0 {
+		// The operator's own file, for their own reader: the credentials
+		// are kept, unlike everywhere else braid shows a URL.
+		fmt.Fprintf(stderr, "note: %d source URLs hold credentials, kept in the export: keep the file private\n", n)
+	}
 	if opts.output == "" || opts.output == "-" {
 		_, err := stdout.Write(data)
 		return err
@@ -88,4 +93,15 @@ func exportFeeds(sources []config.Source) ([]opml.Feed, error) {
 		feeds[i] = opml.Feed{Name: s.Name, URL: u}
 	}
 	return feeds, nil
+}
+
+// withSecrets counts the sources whose URL holds credentials.
+func withSecrets(srcs []config.Source) int {
+	n := 0
+	for _, s := range srcs {
+		if urls.Redact(s.URL) != s.URL {
+			n++
+		}
+	}
+	return n
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/internal/urls"
 )
 
 // ErrNoDate is returned by Atom when the feed has items but neither the
@@ -108,11 +109,13 @@ func cleanItem(it feed.Item, ch *feed.Channel) feed.Item {
 	}
 	if it.Origin != nil {
 		o := feed.Origin{
-			Name:    line(it.Origin.Name),
-			URL:     line(it.Origin.URL),
+			Name: line(it.Origin.Name),
+			// Redacted here too, whatever the caller did: no credential
+			// of a subscription is ever published.
+			URL:     urls.Redact(line(it.Origin.URL)),
 			Title:   line(it.Origin.Title),
-			Link:    line(it.Origin.Link),
-			ID:      line(it.Origin.ID),
+			Link:    urls.Redact(line(it.Origin.Link)),
+			ID:      urls.Redact(line(it.Origin.ID)),
 			Updated: utc(it.Origin.Updated),
 		}
 		if o.Title == "" {

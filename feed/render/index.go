@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/internal/urls"
 )
 
 // IndexData is what the site's index.html lists.
@@ -107,7 +108,7 @@ func Index(d IndexData) ([]byte, error) {
 	sortNewestFirst(v.Feeds)
 	v.Sources = make([]IndexSource, len(d.Sources))
 	for i, s := range d.Sources {
-		v.Sources[i] = IndexSource{Name: line(s.Name), URL: line(s.URL), Status: line(s.Status), LastSuccess: utc(s.LastSuccess)}
+		v.Sources[i] = IndexSource{Name: line(s.Name), URL: urls.Redact(line(s.URL)), Status: line(s.Status), LastSuccess: utc(s.LastSuccess)}
 	}
 	var b bytes.Buffer
 	if err := indexTmpl.Execute(&b, v); err != nil {

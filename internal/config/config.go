@@ -32,9 +32,16 @@ type Config struct {
 	State    string   `yaml:"state"`
 	Formats  []string `yaml:"formats"`
 	Schedule string   `yaml:"schedule"`
-	Sources  []Source `yaml:"sources"`
-	Related  Related  `yaml:"related"`
-	Fetch    Fetch    `yaml:"fetch"`
+	// ScheduleMinPeriod is the shortest gap between two cycles the
+	// schedule may ask for. A schedule firing more often fetches every
+	// source again and again for nothing; tests lower it.
+	ScheduleMinPeriod Duration `yaml:"schedule_min_period"`
+	// ContentMaxBytes caps one article file: a local file is read whole,
+	// so without a cap one huge (or endless) file would exhaust memory.
+	ContentMaxBytes int64    `yaml:"content_max_bytes"`
+	Sources         []Source `yaml:"sources"`
+	Related         Related  `yaml:"related"`
+	Fetch           Fetch    `yaml:"fetch"`
 	// RunAtStart makes `braid run` run a cycle as soon as it starts,
 	// since cron's @every waits a full period first.
 	RunAtStart bool   `yaml:"run_at_start"`
@@ -80,6 +87,10 @@ type Source struct {
 	// candidates; an Exclude match removes the item.
 	Include []string `yaml:"include"`
 	Exclude []string `yaml:"exclude"`
+	// PublicURL is shown to readers instead of URL, which may hold
+	// credentials; Private shows the source's name only.
+	PublicURL string `yaml:"public_url"`
+	Private   bool   `yaml:"private"`
 	// Line is where the source is declared, for messages.
 	Line int `yaml:"-"`
 }
@@ -94,6 +105,10 @@ type Related struct {
 	MaxItems int      `yaml:"max_items"`
 	MinScore float64  `yaml:"min_score"`
 	MaxAge   Duration `yaml:"max_age"`
+	// MaxItemBytes caps a related item's content and summary (each),
+	// cut on an HTML boundary: every article feed it relates to carries
+	// a copy, so one huge external item must not multiply into them.
+	MaxItemBytes int `yaml:"max_item_bytes"`
 }
 
 // Fetch bounds how sources are fetched.
@@ -114,6 +129,10 @@ type Fetch struct {
 	// RespectHints honours RSS <ttl>, Cache-Control max-age and Expires.
 	// Retry-After and 410 are always honoured.
 	RespectHints bool `yaml:"respect_hints"`
+	// CycleTimeout bounds all fetching of one cycle; sources unfinished
+	// by then count as timed out and keep their last good items. Zero:
+	// derived from the schedule (see CycleFetchTimeout).
+	CycleTimeout Duration `yaml:"cycle_timeout"`
 }
 
 // Duration is a time.Duration written as "720h", "90m" or "30s" in YAML.
@@ -158,17 +177,20 @@ func ParseDuration(s string) (time.Duration, error) {
 // Default is the config every file starts from.
 func Default() Config {
 	return Config{
-		Content:    "content",
-		Out:        "out",
-		State:      ".braid/state.db",
-		Formats:    render.FormatNames(),
-		Schedule:   "*/30 * * * *",
-		RunAtStart: true,
-		Listen:     "127.0.0.1:8080",
+		Content:           "content",
+		Out:               "out",
+		State:             ".braid/state.db",
+		Formats:           render.FormatNames(),
+		Schedule:          "*/30 * * * *",
+		ScheduleMinPeriod: Duration(DefaultScheduleMinPeriod),
+		ContentMaxBytes:   DefaultContentMaxBytes,
+		RunAtStart:        true,
+		Listen:            "127.0.0.1:8080",
 		Related: Related{
-			MaxItems: 20,
-			MinScore: DefaultMinScore,
-			MaxAge:   Duration(720 * time.Hour),
+			MaxItems:     20,
+			MinScore:     DefaultMinScore,
+			MaxAge:       Duration(720 * time.Hour),
+			MaxItemBytes: DefaultMaxItemBytes,
 		},
 		Fetch: Fetch{
 			Timeout:        Duration(20 * time.Second),
@@ -180,6 +202,13 @@ func Default() Config {
 		},
 	}
 }
+
+// Defaults of the bounds, documented in the README's config reference.
+const (
+	DefaultScheduleMinPeriod = time.Minute
+	DefaultContentMaxBytes   = 4 << 20
+	DefaultMaxItemBytes      = 32 << 10
+)
 
 // DefaultMinScore is the shipped relatedness threshold; the scale is
 // documented in feed/related.

@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
 	"github.com/braid-feeds/braid/internal/state/dsn"
+	"github.com/braid-feeds/braid/internal/urls"
 )
 
 // Validate checks every key and reports all problems at once, each naming
@@ -63,8 +65,19 @@ func (c *Config) Validate() error {
 		}
 		seenFormat[f] = true
 	}
-	if _, err := ParseSchedule(c.Schedule); err != nil {
+	if c.ScheduleMinPeriod < Duration(time.Second) {
+		bad("schedule_min_period", "%v", errMinPeriod)
+	} else if err := checkSchedule(c.Schedule, time.Duration(c.ScheduleMinPeriod)); err != nil {
 		bad("schedule", "%v", err)
+	}
+	if c.ContentMaxBytes <= 0 {
+		bad("content_max_bytes", "must be positive")
+	}
+	if c.Related.MaxItemBytes < 1024 {
+		bad("related.max_item_bytes", "must be at least 1024, got %d", c.Related.MaxItemBytes)
+	}
+	if c.Fetch.CycleTimeout < 0 {
+		bad("fetch.cycle_timeout", "must not be negative")
 	}
 	names := map[string]int{}
 	for i, s := range c.Sources {
@@ -80,7 +93,10 @@ func (c *Config) Validate() error {
 		case strings.TrimSpace(s.URL) == "":
 			bad(key+".url", "is required")
 		case strings.Contains(s.URL, "://") && !absHTTP(s.URL) && !strings.HasPrefix(s.URL, "file://"):
-			bad(key+".url", "must be an http(s) URL or a file path, got %q", s.URL)
+			bad(key+".url", "must be an http(s) URL or a file path, got %q", urls.Redact(s.URL))
+		}
+		if s.PublicURL != "" && !absHTTP(s.PublicURL) {
+			bad(key+".public_url", "must be an absolute http(s) URL, got %q", urls.Redact(s.PublicURL))
 		}
 	}
 	if c.Related.MaxItems < 0 {

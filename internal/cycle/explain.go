@@ -27,7 +27,7 @@ type Explanation struct {
 func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug string, now time.Time) (*Explanation, error) {
 	// Files that cannot be published are left out here as in a cycle;
 	// `braid check` is where they are reported.
-	arts, _, err := articles.LoadAll(ctx, cfg.Content)
+	arts, _, err := articles.LoadAllMax(ctx, cfg.Content, cfg.ContentMaxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,10 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 		if err != nil {
 			return nil, err
 		}
-		pool = append(pool, sources.StoredItems(items, src.Feed)...)
+		for _, it := range sources.StoredItems(items, src.Feed) {
+			feed.Bound(&it, cfg.Related.MaxItemBytes) // as the cycle judged it
+			pool = append(pool, it)
+		}
 	}
 	p := related.NewPool(pool, selectionOptions(cfg.Related, cfg.Sources))
 	for i := range local {

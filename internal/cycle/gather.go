@@ -1,6 +1,7 @@
 package cycle
 
 import (
+	"cmp"
 	"context"
 	"html"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/urls"
 	"github.com/braid-feeds/braid/sources"
 	"github.com/braid-feeds/braid/sources/articles"
 )
@@ -20,7 +22,7 @@ import (
 // the rest of the cycle is made from.
 func (c *run) gather(ctx context.Context) error {
 	c.progress(PhaseArticles)
-	arts, problems, err := articles.LoadAll(ctx, c.cfg.Content)
+	arts, problems, err := articles.LoadAllMax(ctx, c.cfg.Content, c.cfg.ContentMaxBytes)
 	if err != nil {
 		return err
 	}
@@ -39,6 +41,11 @@ func (c *run) gather(ctx context.Context) error {
 	for i := range c.results {
 		r := &c.results[i]
 		c.sum.tally(r)
+		for j := range r.Items {
+			// Once here, not per feed: an item is copied into every
+			// article feed it relates to.
+			feed.Bound(&r.Items[j], c.cfg.Related.MaxItemBytes)
+		}
 		c.pool = append(c.pool, r.Items...)
 		r.Items = nil // the pool holds them now; keep one copy alive
 	}
@@ -92,7 +99,7 @@ func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Resu
 	fo.Now = opt.Now
 	specs := make([]sources.Spec, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		specs[i] = sources.Spec{Name: s.Name, URL: s.URL, Every: time.Duration(s.Every)}
+		specs[i] = sources.Spec{Name: s.Name, URL: s.URL, Every: time.Duration(s.Every), PublicURL: s.PublicURL, Private: s.Private}
 	}
 	return sources.New(fo, opt.Store).FetchAll(ctx, specs)
 }
@@ -109,6 +116,7 @@ func FetchOptions(cfg *config.Config, version string) sources.Options {
 		PerHost:        cfg.Fetch.PerHost,
 		IgnoreHints:    !cfg.Fetch.RespectHints,
 		TagAuthority:   host(cfg.Site.URL),
+		CycleTimeout:   cfg.CycleFetchTimeout(),
 	}
 }
 
@@ -134,9 +142,12 @@ func sourceHealth(cfg *config.Config, results []sources.Result, stored map[strin
 	out := make([]render.IndexSource, 0, len(results))
 	for i, r := range results {
 		st := stored[r.Name]
-		link := st.Feed.Link
-		if link == "" && strings.HasPrefix(cfg.Sources[i].URL, "http") {
-			link = cfg.Sources[i].URL
+		link := r.Origin.Link // already what readers may see
+		if src := cfg.Sources[i]; link == "" && !src.Private {
+			link = urls.Redact(cmp.Or(src.PublicURL, src.URL))
+		}
+		if !urls.IsHTTP(link) {
+			link = ""
 		}
 		status := r.Status
 		switch r.Status {

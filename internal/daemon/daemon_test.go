@@ -24,7 +24,7 @@ func writeConfig(t *testing.T, schedule string) string {
 	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("---\ntitle: A Story\ndate: 2026-01-02\n---\nBody text.\n"), 0o644)
 	cfg := filepath.Join(dir, "config.yaml")
-	os.WriteFile(cfg, []byte("site:\n  title: T\n  url: https://news.example.com\nschedule: \""+schedule+"\"\n"), 0o644)
+	os.WriteFile(cfg, []byte("site:\n  title: T\n  url: https://news.example.com\nschedule: \""+schedule+"\"\nschedule_min_period: 1s\n"), 0o644)
 	return cfg
 }
 

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/braid-feeds/braid/internal/localfile"
 )
 
 // LoadAll reads every article under dir: *.md and *.markdown files as
@@ -26,6 +27,16 @@ import (
 // files sharing a slug the first by path is kept. The error is only for
 // what stops everything: a content folder that cannot be walked, or ctx.
 func LoadAll(ctx context.Context, dir string) ([]Article, []Problem, error) {
+	return LoadAllMax(ctx, dir, DefaultMaxBytes)
+}
+
+// DefaultMaxBytes is the size cap of one article file LoadAll uses.
+const DefaultMaxBytes = 4 << 20
+
+// LoadAllMax is LoadAll with a size cap per file (config
+// content_max_bytes). Only regular files are read: a FIFO or a symlink to
+// a device is a problem of that file, never a hang of the whole site.
+func LoadAllMax(ctx context.Context, dir string, maxBytes int64) ([]Article, []Problem, error) {
 	paths, problems, err := articlePaths(ctx, dir)
 	if err != nil {
 		return nil, nil, err
@@ -36,8 +47,11 @@ func LoadAll(ctx context.Context, dir string) ([]Article, []Problem, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("articles: %w", err)
 		}
-		data, err := os.ReadFile(path)
+		data, err := localfile.Read(ctx, path, maxBytes)
 		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, nil, fmt.Errorf("articles: %w", ctxErr)
+			}
 			problems = append(problems, Problem{Severity: SeverityError, Path: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
 			continue
 		}
