@@ -58,7 +58,7 @@ func TestCheck(t *testing.T) {
 				putFile(t, filepath.Join(dir, "content", "bad.md"), "---\ntitle: Bad\ndate: 2026-01-02\nauthr: Someone\n---\nBody.\n")
 			},
 			code: 1,
-			want: []string{`{dir}/config.yaml:56: invalid config: unknown key "relatd"`, `{dir}/content/bad.md:4: front matter: unknown key "authr"`, "2 problems"},
+			want: []string{`{dir}/config.yaml:62: invalid config: unknown key "relatd"`, `{dir}/content/bad.md:4: front matter: unknown key "authr"`, "2 problems"},
 		},
 		{
 			name: "every config value problem at once",
@@ -70,7 +70,7 @@ func TestCheck(t *testing.T) {
 				putFile(t, p, s)
 			},
 			code: 1,
-			want: []string{"{dir}/config.yaml:10: invalid config: site.url", "{dir}/config.yaml:45: invalid config: related.min_score", "2 problems"},
+			want: []string{"{dir}/config.yaml:10: invalid config: site.url", "{dir}/config.yaml:49: invalid config: related.min_score", "2 problems"},
 		},
 		{
 			name: "duplicate slugs and a neighbour naming itself",
@@ -86,7 +86,7 @@ func TestCheck(t *testing.T) {
 			name:  "a missing local source file",
 			setup: func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "feeds", "example.xml")) },
 			code:  1,
-			want:  []string{"{dir}/config.yaml:37: sources[0].url: local feed file", "example.xml"},
+			want:  []string{"{dir}/config.yaml:39: sources[0].url: local feed file", "example.xml"},
 		},
 		{
 			name:  "no config",
