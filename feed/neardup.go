@@ -206,3 +206,15 @@ func (u unionFind) union(a, b int) {
 	}
 	u[b] = a
 }
+
+// BodySimilarity is the Jaccard similarity of two items' body 3-shingles,
+// the measure grouping decides on; 0 when either body is under
+// MinNearWords.
+func BodySimilarity(a, b *Item) float64 {
+	items := []Item{*a, *b}
+	sets := shingleSets(items, []int{0, 1})
+	if sets[0] == nil || sets[1] == nil {
+		return 0
+	}
+	return jaccard(sets[0], sets[1])
+}
