@@ -32,11 +32,12 @@ type nearEdge struct {
 	sim float64
 }
 
-// nearGroups is the result of grouping: for every item given, the item
-// its group keeps (itself when kept) and its strongest link.
+// nearGroups is the result of grouping, indexed like items: for every
+// item given, the item its group keeps (itself when kept) and its
+// strongest link.
 type nearGroups struct {
-	keeper map[int]int
-	edge   map[int]nearEdge
+	keeper []int
+	edge   []nearEdge
 }
 
 // seenOrder is the order in which copies compete: earliest seen, then
@@ -76,22 +77,25 @@ func bodyText(it *Item) string {
 // sets share one backing array, so a pool costs a handful of
 // allocations, not one per item.
 func shingleSets(items []Item, order []int) [][]uint64 {
-	sets := make([][]uint64, len(order))
-	var words, arena []uint64
-	ends := make([]int, len(order))
+	bodies := make([]string, len(order))
+	size := 0
 	for p, i := range order {
-		words = wordHashes(words[:0], bodyText(&items[i]))
-		if len(words) >= MinNearWords {
-			arena = shingles(arena, words)
-		}
-		ends[p] = len(arena)
+		bodies[p] = bodyText(&items[i])
+		size += len(bodies[p])
 	}
-	start := 0
-	for p, end := range ends {
-		if end > start {
-			sets[p] = arena[start:end:end]
+	// A word takes five bytes or more with its space, so this holds
+	// every shingle without growing.
+	arena := make([]uint64, 0, size/5+shingleWords)
+	sets := make([][]uint64, len(order))
+	var words []uint64
+	for p, body := range bodies {
+		words = wordHashes(words[:0], body)
+		if len(words) < MinNearWords {
+			continue
 		}
-		start = end
+		start := len(arena)
+		arena = shingles(arena, words)
+		sets[p] = arena[start:len(arena):len(arena)]
 	}
 	return sets
 }
@@ -136,7 +140,10 @@ func groupNear(items []Item, idx []int) nearGroups {
 			buckets.add(key, p, j)
 		}
 	}
-	g := nearGroups{keeper: make(map[int]int, len(order)), edge: map[int]nearEdge{}}
+	g := nearGroups{keeper: make([]int, len(items)), edge: make([]nearEdge, len(items))}
+	for i := range g.keeper {
+		g.keeper[i], g.edge[i].to = -1, -1
+	}
 	for p, i := range order {
 		g.keeper[i] = order[uf.find(p)]
 		if e := best[p]; e.to >= 0 {
@@ -155,7 +162,7 @@ type buckets struct {
 }
 
 func newBuckets(n int) *buckets {
-	return &buckets{head: make(map[uint64]int32, n), next: make([]int32, n*bands)}
+	return &buckets{head: make(map[uint64]int32, n*bands), next: make([]int32, n*bands)}
 }
 
 func (b *buckets) add(key uint64, p, j int) {

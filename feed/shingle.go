@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"slices"
 	"unicode"
+	"unicode/utf8"
 )
 
 // shingleWords is how many consecutive words make one shingle. Three is
@@ -37,9 +38,14 @@ func mix64(x uint64) uint64 {
 func wordHashes(dst []uint64, s string) []uint64 {
 	h := uint64(fnvOffset)
 	in := false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			h = (h ^ uint64(unicode.ToLower(r))) * fnvPrime
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if r = wordRune(r); r >= 0 {
+			h = (h ^ uint64(r)) * fnvPrime
 			in = true
 			continue
 		}
@@ -52,6 +58,22 @@ func wordHashes(dst []uint64, s string) []uint64 {
 		dst = append(dst, mix64(h))
 	}
 	return dst
+}
+
+// wordRune is r lowercased when it belongs to a word, -1 when it
+// separates words. ASCII, most of any pool, skips the Unicode tables.
+func wordRune(r rune) rune {
+	switch {
+	case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+		return r
+	case 'A' <= r && r <= 'Z':
+		return r + ('a' - 'A')
+	case r < utf8.RuneSelf:
+		return -1
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		return unicode.ToLower(r)
+	}
+	return -1
 }
 
 // shingles appends the set of word 3-shingles of words to dst: sorted,
