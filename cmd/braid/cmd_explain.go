@@ -81,6 +81,7 @@ type explainDup struct {
 	Source      string `json:"source"`
 	DuplicateOf string `json:"duplicate_of"`
 	OfSource    string `json:"duplicate_of_source"`
+	Reason      string `json:"reason"`
 }
 
 func writeExplainJSON(w io.Writer, ex *cycle.Explanation) error {
@@ -99,7 +100,7 @@ func writeExplainJSON(w io.Writer, ex *cycle.Explanation) error {
 		out.Candidates = append(out.Candidates, ei)
 	}
 	for _, d := range ex.Dups {
-		out.Duplicates = append(out.Duplicates, explainDup{d.Item.Title, origin(d.Item.Origin), d.Of.Title, origin(d.Of.Origin)})
+		out.Duplicates = append(out.Duplicates, explainDup{d.Item.Title, origin(d.Item.Origin), d.Of.Title, origin(d.Of.Origin), d.Reason})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -131,7 +132,7 @@ func writeExplainText(w io.Writer, ex *cycle.Explanation) error {
 	if len(ex.Dups) > 0 {
 		fmt.Fprintln(w, "\nDropped as duplicates:")
 		for _, d := range ex.Dups {
-			fmt.Fprintf(w, "  %s (%s): duplicate of %q (%s)\n", clip(d.Item.Title, 60), origin(d.Item.Origin), d.Of.Title, origin(d.Of.Origin))
+			fmt.Fprintf(w, "  %s (%s): duplicate of %q (%s): %s\n", clip(d.Item.Title, 60), origin(d.Item.Origin), d.Of.Title, origin(d.Of.Origin), d.Reason)
 		}
 	}
 	return nil
