@@ -63,3 +63,18 @@ func BenchmarkDedupe(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGroupNear is the near-duplicate step alone (fingerprints,
+// band buckets, exact checks), without exact dedupe and reports.
+func BenchmarkGroupNear(b *testing.B) {
+	items, _ := syntheticPool(20000)
+	idx := make([]int, len(items))
+	for i := range idx {
+		idx[i] = i
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		groupNear(items, idx)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/item")
+}
