@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -13,12 +14,26 @@ import (
 
 // fold removes accents: NFD, drop combining marks, NFC again.
 func fold(s string) string {
+	if isASCII(s) {
+		// Nothing to fold, and the transform chain allocates tens of
+		// kilobytes per call: dedupe folds every title of the pool.
+		return s
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		return s
 	}
 	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Slug turns a title into a URL path segment: lowercase, apostrophes

@@ -57,6 +57,17 @@ type Item struct {
 	// FirstSeen is when braid first saw an external item; among
 	// duplicates from several sources the earliest seen wins.
 	FirstSeen time.Time `json:",omitzero"`
+	// AlsoReportedBy are the other outlets whose copies of this story
+	// were grouped into this item (earliest seen first): one entry per
+	// story, not one per outlet. Merge turns them into a line of the
+	// published content.
+	AlsoReportedBy []Report `json:",omitempty"`
+}
+
+// Report is another outlet's copy of a story braid shows once.
+type Report struct {
+	Outlet string // the outlet's feed title, else its source name
+	Link   string // the copy's own http(s) link, "" when it has none
 }
 
 // IDIsPermalink reports whether the item's ID is its link, which decides

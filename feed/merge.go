@@ -1,21 +1,78 @@
 package feed
 
 import (
+	"fmt"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // Duplicate is an item Dedupe dropped, with the item it duplicates.
 type Duplicate struct {
 	Item Item
-	Of   Item
+	Of   Item // the item kept in its place
+	// Reason says how they matched, for `braid explain`: a shared key
+	// ("same link as …") or near-identical bodies ("near-duplicate of …,
+	// similarity 0.83").
+	Reason string
+	// Similarity is the body similarity (Jaccard of word 3-shingles) of
+	// a near-duplicate; 0 for exact duplicates.
+	Similarity float64
 }
 
-// Dedupe drops duplicates from a pool of external items: two items are
-// the same when they share a GUID, a normalized link or a normalized
-// title. The earliest seen wins; ties go to the earlier position, so the
-// result does not depend on fetch timing. The dropped items are returned
-// too, so `braid explain` can say what they duplicate.
+// Dedupe drops duplicates from a pool of external items, in two steps.
+// Exact: two items are the same when they share a GUID, a normalized
+// link or a normalized title; the earliest seen wins, ties going to the
+// earlier position, so the result does not depend on fetch timing.
+// Near: of the rest, items whose bodies are near-identical (one wire
+// story copied by several outlets) become one entry, kept as the
+// earliest seen (then published, then id); the kept item names the
+// other outlets in AlsoReportedBy. Kept items stay in input order; the
+// dropped ones are returned too, so `braid explain` can say what they
+// duplicate.
 func Dedupe(items []Item) (kept []Item, dups []Duplicate) {
+	exact, how := exactOwners(items)
+	var rest []int
+	for i, o := range exact {
+		if o < 0 {
+			rest = append(rest, i)
+		}
+	}
+	near := groupNear(items, rest)
+	keeperOf := func(i int) int {
+		if exact[i] >= 0 {
+			i = exact[i]
+		}
+		return near.keeper[i]
+	}
+	reports := collectReports(items, keeperOf)
+	kept = make([]Item, 0, len(rest))
+	for i := range items {
+		k := keeperOf(i)
+		if k == i {
+			it := items[i]
+			if r := reports[i]; len(r) > 0 {
+				it.AlsoReportedBy = append(slices.Clip(it.AlsoReportedBy), r...)
+			}
+			kept = append(kept, it)
+			continue
+		}
+		d := Duplicate{Item: items[i], Of: items[k]}
+		if exact[i] >= 0 {
+			d.Reason = fmt.Sprintf("same %s as %q", how[i], items[exact[i]].Title)
+		} else {
+			e := near.edge[i]
+			d.Similarity = e.sim
+			d.Reason = nearReason(items, k, e)
+		}
+		dups = append(dups, d)
+	}
+	return kept, dups
+}
+
+// exactOwners finds exact duplicates: owner[i] is the index of the item
+// i duplicates (-1 when it is kept) and how[i] names the shared key.
+func exactOwners(items []Item) (owner []int, how []string) {
 	order := make([]int, len(items))
 	for i := range order {
 		order[i] = i
@@ -23,37 +80,40 @@ func Dedupe(items []Item) (kept []Item, dups []Duplicate) {
 	sort.SliceStable(order, func(a, b int) bool {
 		return items[order[a]].FirstSeen.Before(items[order[b]].FirstSeen)
 	})
-	owner := map[string]int{}
-	dupOf := make([]int, len(items))
+	taken := map[string]int{}
+	owner = make([]int, len(items))
+	how = make([]string, len(items))
 	for _, i := range order {
-		dupOf[i] = -1
+		owner[i] = -1
 		keys := items[i].Keys()
 		for _, k := range keys {
-			if o, ok := owner[k]; ok {
-				dupOf[i] = o
+			if o, ok := taken[k]; ok {
+				owner[i], how[i] = o, k[:strings.IndexByte(k, ':')]
 				break
 			}
 		}
-		if dupOf[i] >= 0 {
+		if owner[i] >= 0 {
 			continue
 		}
 		for _, k := range keys {
-			owner[k] = i
+			taken[k] = i
 		}
 	}
-	kept = make([]Item, 0, len(items))
-	for i, it := range items {
-		if dupOf[i] < 0 {
-			kept = append(kept, it)
-		} else {
-			dups = append(dups, Duplicate{Item: it, Of: items[dupOf[i]]})
-		}
+	return owner, how
+}
+
+// nearReason explains a near-duplicate: similar to the kept item itself,
+// or to another copy in its group.
+func nearReason(items []Item, keeper int, e nearEdge) string {
+	if e.to == keeper || e.to < 0 {
+		return fmt.Sprintf("near-duplicate of %q, similarity %.2f", items[keeper].Title, e.sim)
 	}
-	return kept, dups
+	return fmt.Sprintf("near-duplicate of %q through %q, similarity %.2f", items[keeper].Title, items[e.to].Title, e.sim)
 }
 
 // Merge builds an article's feed items: the article, its previous and next
-// neighbours (nil when there is none), then up to max related items. A
+// neighbours (nil when there is none), then up to max related items, each
+// with its "Also reported by" line when Dedupe grouped copies into it. A
 // related item that collides with a local one (same GUID, link or title)
 // is dropped: the local one wins. related must already be in rank order;
 // Merge keeps that order. Every related item it returns names an author
@@ -90,7 +150,7 @@ func Merge(article Item, prev, next *Item, related []Item, max int) []Item {
 			break
 		}
 		if take(&related[i]) {
-			out = append(out, credited(related[i]))
+			out = append(out, credited(related[i]).withReports())
 			n++
 		}
 	}

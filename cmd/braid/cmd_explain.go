@@ -102,6 +102,7 @@ type explainDup struct {
 	Source      string `json:"source"`
 	DuplicateOf string `json:"duplicate_of"`
 	OfSource    string `json:"duplicate_of_source"`
+	Reason      string `json:"reason"`
 }
 
 func writeExplainJSON(w io.Writer, ex *cycle.Explanation, omitted int) error {
@@ -121,7 +122,7 @@ func writeExplainJSON(w io.Writer, ex *cycle.Explanation, omitted int) error {
 		out.Candidates = append(out.Candidates, ei)
 	}
 	for _, d := range ex.Dups {
-		out.Duplicates = append(out.Duplicates, explainDup{shown(d.Item.Title), origin(d.Item.Origin), shown(d.Of.Title), origin(d.Of.Origin)})
+		out.Duplicates = append(out.Duplicates, explainDup{shown(d.Item.Title), origin(d.Item.Origin), shown(d.Of.Title), origin(d.Of.Origin), shown(d.Reason)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -159,7 +160,7 @@ func writeExplainText(w io.Writer, ex *cycle.Explanation, omitted int) error {
 	if len(ex.Dups) > 0 {
 		fmt.Fprintln(w, "\nDropped as duplicates:")
 		for _, d := range ex.Dups {
-			fmt.Fprintf(w, "  %s (%s): duplicate of %q (%s)\n", clip(shown(d.Item.Title), 60), origin(d.Item.Origin), shown(d.Of.Title), origin(d.Of.Origin))
+			fmt.Fprintf(w, "  %s (%s): duplicate of %q (%s): %s\n", clip(shown(d.Item.Title), 60), origin(d.Item.Origin), shown(d.Of.Title), origin(d.Of.Origin), shown(d.Reason))
 		}
 	}
 	return nil

@@ -80,14 +80,9 @@ func outputsExist(cfg *config.Config, local []articleFeed) bool {
 }
 
 // countDuplicates is how many items dedupe would drop, for the summary of
-// a cycle that skipped building.
+// a cycle that skipped building: the same count a built cycle reports,
+// near-duplicates included.
 func countDuplicates(pool []feed.Item) int {
-	seen := feed.KeySet{}
-	n := 0
-	for i := range pool {
-		if !seen.Claim(&pool[i]) {
-			n++
-		}
-	}
-	return n
+	_, dups := feed.Dedupe(pool)
+	return len(dups)
 }

@@ -1,0 +1,227 @@
+package feed
+
+import (
+	"cmp"
+	"slices"
+)
+
+// NearThreshold is the Jaccard similarity of two bodies' word 3-shingles
+// from which they are one story. Copies of one wire story (a dateline or
+// a credit added, a sentence cut) measure 0.6–1.0 on the labeled
+// corpora; two stories on the same topic, even from one template, stay
+// under 0.2. 0.5 sits in that gap, and is where the literature puts
+// near-duplicate news too.
+const NearThreshold = 0.5
+
+// MinNearWords is the shortest body, in words, that near-duplicate
+// grouping looks at. Short bodies ("Deliveries have returned to 2024
+// levels, suppliers said.") are mostly shared phrasing: two different
+// stories can match on most of their few shingles, so they are left to
+// exact dedupe.
+const MinNearWords = 20
+
+// maxBucketWalk caps how many earlier items one band bucket offers as
+// candidates. Only a pathological pool fills a bucket that much (a
+// thousand copies of one text all join the first copy's group after one
+// comparison each); the cap keeps such a pool linear.
+const maxBucketWalk = 64
+
+// nearEdge is the strongest near-duplicate link found for an item.
+type nearEdge struct {
+	to  int // index into items, -1 for none
+	sim float64
+}
+
+// nearGroups is the result of grouping, indexed like items: for every
+// item given, the item its group keeps (itself when kept) and its
+// strongest link.
+type nearGroups struct {
+	keeper []int
+	edge   []nearEdge
+}
+
+// seenOrder is the order in which copies compete: earliest seen, then
+// earliest published, then id, then position. Every tie is broken, so
+// the kept copy never depends on fetch timing or map order.
+func seenOrder(items []Item, idx []int) []int {
+	order := slices.Clone(idx)
+	slices.SortFunc(order, func(a, b int) int {
+		x, y := &items[a], &items[b]
+		if c := x.FirstSeen.Compare(y.FirstSeen); c != 0 {
+			return c
+		}
+		if c := x.Published.Compare(y.Published); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.ID, y.ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return order
+}
+
+// bodyText is the text fingerprinted: the longer of content and summary
+// (one usually contains the other). Titles are left out on purpose:
+// outlets rewrite them, while wire copies keep the body.
+func bodyText(it *Item) string {
+	c, s := StripHTML(it.ContentHTML), StripHTML(it.Summary)
+	if len(c) > len(s) {
+		return c
+	}
+	return s
+}
+
+// shingleSets fingerprints the items in order: sets[p] is the shingle
+// set of items[order[p]], nil when its body is under MinNearWords. The
+// sets share one backing array, so a pool costs a handful of
+// allocations, not one per item.
+func shingleSets(items []Item, order []int) [][]uint64 {
+	bodies := make([]string, len(order))
+	size := 0
+	for p, i := range order {
+		bodies[p] = bodyText(&items[i])
+		size += len(bodies[p])
+	}
+	// A word takes five bytes or more with its space, so this holds
+	// every shingle without growing.
+	arena := make([]uint64, 0, size/5+shingleWords)
+	sets := make([][]uint64, len(order))
+	var words []uint64
+	for p, body := range bodies {
+		words = wordHashes(words[:0], body)
+		if len(words) < MinNearWords {
+			continue
+		}
+		start := len(arena)
+		arena = shingles(arena, words)
+		sets[p] = arena[start:len(arena):len(arena)]
+	}
+	return sets
+}
+
+// groupNear groups items[idx] whose bodies are near-duplicates into
+// connected components: each item is compared with the earlier items it
+// shares a MinHash band with, and joins their group when the exact
+// Jaccard of their shingle sets reaches NearThreshold. A group keeps its
+// earliest item in seenOrder.
+func groupNear(items []Item, idx []int) nearGroups {
+	order := seenOrder(items, idx)
+	sets := shingleSets(items, order)
+	uf := newUnionFind(len(order))
+	best := make([]nearEdge, len(order))
+	for p := range best {
+		best[p].to = -1
+	}
+	link := func(p, q int, sim float64) {
+		uf.union(p, q)
+		for _, e := range [][2]int{{p, q}, {q, p}} {
+			if best[e[0]].to < 0 || sim > best[e[0]].sim {
+				best[e[0]] = nearEdge{e[1], sim}
+			}
+		}
+	}
+	buckets := newBuckets(len(order))
+	for p, set := range sets {
+		if set == nil {
+			continue
+		}
+		sig := minHash(set)
+		for j := range bands {
+			key := sig.bandKey(j)
+			buckets.each(key, func(q int) {
+				if uf.find(q) == uf.find(p) {
+					return
+				}
+				if sim := jaccard(set, sets[q]); sim >= NearThreshold {
+					link(p, q, sim)
+				}
+			})
+			buckets.add(key, p, j)
+		}
+	}
+	g := nearGroups{keeper: make([]int, len(items)), edge: make([]nearEdge, len(items))}
+	for i := range g.keeper {
+		g.keeper[i], g.edge[i].to = -1, -1
+	}
+	for p, i := range order {
+		g.keeper[i] = order[uf.find(p)]
+		if e := best[p]; e.to >= 0 {
+			g.edge[i] = nearEdge{order[e.to], e.sim}
+		}
+	}
+	return g
+}
+
+// buckets are the LSH band buckets: for every band key, a chain of the
+// items (positions in seen order) that had it, newest first. Chains live
+// in one slice instead of a slice per key.
+type buckets struct {
+	head map[uint64]int32
+	next []int32 // by slot p*bands+j, the previous slot with the same key
+}
+
+func newBuckets(n int) *buckets {
+	return &buckets{head: make(map[uint64]int32, n*bands), next: make([]int32, n*bands)}
+}
+
+func (b *buckets) add(key uint64, p, j int) {
+	slot := int32(p*bands + j)
+	prev, ok := b.head[key]
+	if !ok {
+		prev = -1
+	}
+	b.next[slot] = prev
+	b.head[key] = slot
+}
+
+func (b *buckets) each(key uint64, fn func(q int)) {
+	s, ok := b.head[key]
+	for n := 0; ok && s >= 0 && n < maxBucketWalk; n++ {
+		fn(int(s) / bands)
+		s = b.next[s]
+	}
+}
+
+// unionFind keeps groups as trees whose root is the group's smallest
+// position, which is its earliest seen item.
+type unionFind []int
+
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = i
+	}
+	return u
+}
+
+func (u unionFind) find(x int) int {
+	for u[x] != x {
+		u[x] = u[u[x]] // path halving
+		x = u[x]
+	}
+	return x
+}
+
+func (u unionFind) union(a, b int) {
+	a, b = u.find(a), u.find(b)
+	if a == b {
+		return
+	}
+	if b < a {
+		a, b = b, a
+	}
+	u[b] = a
+}
+
+// BodySimilarity is the Jaccard similarity of two items' body 3-shingles,
+// the measure grouping decides on; 0 when either body is under
+// MinNearWords.
+func BodySimilarity(a, b *Item) float64 {
+	items := []Item{*a, *b}
+	sets := shingleSets(items, []int{0, 1})
+	if sets[0] == nil || sets[1] == nil {
+		return 0
+	}
+	return jaccard(sets[0], sets[1])
+}
