@@ -72,6 +72,9 @@ func (f *Fetcher) FetchAll(ctx context.Context, specs []Spec) ([]Result, error) 
 	}
 	defer f.http.CloseIdleConnections()
 	lim := fetcher.NewLimiter(f.opt.Concurrency, f.opt.PerHost)
+	if f.opt.Fleet != nil {
+		return f.fetchFleet(ctx, specs, lim)
+	}
 	results := make([]Result, len(specs))
 	errs := make([]error, len(specs))
 	var wg sync.WaitGroup
@@ -80,6 +83,15 @@ func (f *Fetcher) FetchAll(ctx context.Context, specs []Spec) ([]Result, error) 
 	}
 	wg.Wait()
 	return results, errors.Join(errs...)
+}
+
+// node is the name recorded as the source's FetchedBy: "" when one braid
+// does all the work.
+func (f *Fetcher) node() string {
+	if f.opt.Fleet == nil {
+		return ""
+	}
+	return f.opt.Fleet.Node
 }
 
 // fetchOne is one source's plan → fetch → apply → save. The returned
@@ -98,6 +110,7 @@ func (f *Fetcher) fetchOne(ctx context.Context, s Spec, lim *fetcher.Limiter) (R
 	if !a.save {
 		return f.done(ctx, a.res, a.st, prev), nil
 	}
+	a.st.FetchedBy = f.node()
 	err = f.store.SaveSource(ctx, a.st, a.items)
 	if a.items != nil {
 		prev = a.items
