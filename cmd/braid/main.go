@@ -72,7 +72,7 @@ feed per article that follows its story.`,
 	root.PersistentFlags().StringVar(&g.format, "log-format", "auto", "log format: auto (text on a terminal, JSON otherwise), text or json")
 	root.PersistentFlags().StringVar(&g.level, "log-level", "info", "log level: debug, info, warn or error")
 	root.AddCommand(newGenerate(g), newExplain(), newSources(), newRun(g), newServe(g), newVersion())
-	root.AddCommand(newInit(), newCheck(), newCompletion(root))
+	root.AddCommand(newInit(), newCheck(), newCompletion(root), newState())
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }
