@@ -92,9 +92,9 @@ node() {
 # fetchwall LOGS... is from the first "fetching sources" to the last "scoring".
 fetchwall() {
   cat "$@" | grep '"msg":"cycle phase"' | grep -E '"phase":"(fetching sources|scoring)"' |
-    sed -E 's/.*"time":"([^"]+)".*"phase":"([^"]+)".*/\2 \1/' |
-    while read -r a b c; do echo "$a $b $(date -d "$c" +%s.%N)"; done |
-    awk '$1 == "fetching" {if (!s || $3 < s) s = $3} $1 == "scoring" {if ($3 > e) e = $3} END {printf "%.2f", e - s}'
+    sed -E 's/.*"time":"([^"]+)".*"phase":"([^" ]+)[^"]*".*/\2 \1/' |
+    while read -r phase at; do echo "$phase $(date -d "$at" +%s.%N)"; done |
+    awk '$1 == "fetching" {if (!s || $2 < s) s = $2} $1 == "scoring" {if ($2 > e) e = $2} END {printf "%.2f", e - s}'
 }
 
 echo "N=$N LATENCY=$LATENCY CONCURRENCY=$CONCURRENCY PER_HOST=$PER_HOST PER_ADDR=$PER_ADDR ITEMS=$ITEMS, $(nproc) CPUs, $(go version | cut -d' ' -f3)"

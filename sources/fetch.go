@@ -101,6 +101,11 @@ func (f *Fetcher) fetchOne(ctx context.Context, s Spec, lim *fetcher.Limiter) (R
 	if err != nil {
 		return Result{Name: s.Name, Status: StatusFailed, Err: err}, err
 	}
+	return f.fetchLoaded(ctx, s, st, prev, lim)
+}
+
+// fetchLoaded is fetchOne from a state already read.
+func (f *Fetcher) fetchLoaded(ctx context.Context, s Spec, st state.Source, prev []state.Item, lim *fetcher.Limiter) (Result, error) {
 	p := plan(st, s, f.opt.Now().UTC(), f.opt.IgnoreHints)
 	if p.hold != "" {
 		return f.done(ctx, held(s, p), p.st, prev), nil
@@ -111,7 +116,7 @@ func (f *Fetcher) fetchOne(ctx context.Context, s Spec, lim *fetcher.Limiter) (R
 		return f.done(ctx, a.res, a.st, prev), nil
 	}
 	a.st.FetchedBy = f.node()
-	err = f.store.SaveSource(ctx, a.st, a.items)
+	err := f.store.SaveSource(ctx, a.st, a.items)
 	if a.items != nil {
 		prev = a.items
 	}

@@ -43,6 +43,7 @@ const StatusLeased = "leased"
 type loaded struct {
 	st   state.Source
 	prev []state.Item
+	at   time.Time // when it was read
 }
 
 // fetchFleet plans every source from the shared state, claims the due
@@ -75,7 +76,7 @@ func (f *Fetcher) fetchFleet(ctx context.Context, specs []Spec, lim *fetcher.Lim
 			due = append(due, i)
 		}
 	}
-	fetched, err := f.claimAndFetch(ctx, specs, due, lim, results)
+	fetched, err := f.claimAndFetch(ctx, specs, due, found, lim, results)
 	for _, i := range due {
 		if !fetched[i] {
 			l := found[i]
@@ -96,12 +97,12 @@ func (f *Fetcher) planOne(ctx context.Context, s Spec) (*loaded, Result, error) 
 	if p.hold != "" {
 		return nil, f.done(ctx, held(s, p), p.st, prev), nil
 	}
-	return &loaded{st: st, prev: prev}, Result{}, nil
+	return &loaded{st: st, prev: prev, at: time.Now()}, Result{}, nil
 }
 
 // claimAndFetch claims the due sources batch by batch until none is left
 // to claim, and fetches each claimed one. It reports which it fetched.
-func (f *Fetcher) claimAndFetch(ctx context.Context, specs []Spec, due []int, lim *fetcher.Limiter, results []Result) (map[int]bool, error) {
+func (f *Fetcher) claimAndFetch(ctx context.Context, specs []Spec, due []int, found []*loaded, lim *fetcher.Limiter, results []Result) (map[int]bool, error) {
 	fl := f.opt.Fleet
 	batch := fl.Batch
 	if batch <= 0 {
@@ -134,7 +135,7 @@ func (f *Fetcher) claimAndFetch(ctx context.Context, specs []Spec, due []int, li
 			fetched[i] = true
 			running++
 			wg.Go(func() {
-				results[i], errs[i] = f.fetchClaimed(ctx, specs[i], lim)
+				results[i], errs[i] = f.fetchClaimed(ctx, specs[i], found[i], lim)
 				done <- struct{}{}
 			})
 		}
@@ -158,11 +159,19 @@ func (f *Fetcher) claimAndFetch(ctx context.Context, specs []Spec, due []int, li
 	return fetched, firstError(claimErr, errs)
 }
 
-// fetchClaimed fetches a source this node holds the lease of. A cycle
-// cancelled before the fetch ended gives the lease back, so another node
-// need not wait for it to expire.
-func (f *Fetcher) fetchClaimed(ctx context.Context, s Spec, lim *fetcher.Limiter) (Result, error) {
-	res, err := f.fetchOne(ctx, s, lim)
+// fetchClaimed fetches a source this node holds the lease of. The state
+// read when planning is still the source's latest unless the lease of
+// another node that fetched it since has had time to expire: read it
+// again only then. A cycle cancelled before the fetch ended gives the
+// lease back, so another node need not wait for it to expire.
+func (f *Fetcher) fetchClaimed(ctx context.Context, s Spec, l *loaded, lim *fetcher.Limiter) (Result, error) {
+	var res Result
+	var err error
+	if time.Since(l.at) < f.opt.Fleet.Lease/2 {
+		res, err = f.fetchLoaded(ctx, s, l.st, l.prev, lim)
+	} else {
+		res, err = f.fetchOne(ctx, s, lim)
+	}
 	if res.Class == ClassCancelled {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		defer cancel()
