@@ -75,6 +75,10 @@ type Options struct {
 	Now    func() time.Time
 	// Logger gets one debug line per source and cycle. Default: discard.
 	Logger *slog.Logger
+	// Fleet, when set, shares the work with other nodes on the same
+	// state: this node fetches only the due sources it claims. Nil: one
+	// braid fetches everything.
+	Fleet *Fleet
 }
 
 // Status of one source after a cycle.

@@ -82,6 +82,9 @@ func (f *Fetcher) FetchAll(ctx context.Context, specs []Spec) ([]Result, error) 
 		fctx, cancel = context.WithTimeoutCause(ctx, f.opt.CycleTimeout, ErrCycleTimeout)
 		defer cancel()
 	}
+	if f.opt.Fleet != nil {
+		return f.fetchFleet(ctx, fctx, specs, lim)
+	}
 	results := make([]Result, len(specs))
 	errs := make([]error, len(specs))
 	var wg sync.WaitGroup
@@ -92,6 +95,15 @@ func (f *Fetcher) FetchAll(ctx context.Context, specs []Spec) ([]Result, error) 
 	return results, errors.Join(errs...)
 }
 
+// node is the name recorded as the source's FetchedBy: "" when one braid
+// does all the work.
+func (f *Fetcher) node() string {
+	if f.opt.Fleet == nil {
+		return ""
+	}
+	return f.opt.Fleet.Node
+}
+
 // fetchOne is one source's plan → fetch → apply → save. The returned
 // error is only for state failures; fetch failures are in Result.Err.
 func (f *Fetcher) fetchOne(ctx, fctx context.Context, s Spec, lim *fetcher.Limiter) (Result, error) {
@@ -99,6 +111,11 @@ func (f *Fetcher) fetchOne(ctx, fctx context.Context, s Spec, lim *fetcher.Limit
 	if err != nil {
 		return Result{Name: s.Name, Status: StatusFailed, Err: err}, err
 	}
+	return f.fetchLoaded(ctx, fctx, s, st, prev, lim)
+}
+
+// fetchLoaded is fetchOne from a state already read.
+func (f *Fetcher) fetchLoaded(ctx, fctx context.Context, s Spec, st state.Source, prev []state.Item, lim *fetcher.Limiter) (Result, error) {
 	p := plan(st, s, f.opt.Now().UTC(), f.opt.IgnoreHints)
 	if p.hold != "" {
 		return f.done(ctx, s, held(s, p), p.st, prev), nil
@@ -117,7 +134,8 @@ func (f *Fetcher) fetchOne(ctx, fctx context.Context, s Spec, lim *fetcher.Limit
 	if !a.save {
 		return f.done(ctx, s, a.res, a.st, prev), nil
 	}
-	err = f.store.SaveSource(ctx, a.st, a.items)
+	a.st.FetchedBy = f.node()
+	err := f.store.SaveSource(ctx, a.st, a.items)
 	if a.items != nil {
 		prev = a.items
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/state/dsn"
 	"github.com/braid-feeds/braid/internal/urls"
 )
 
@@ -31,7 +32,9 @@ func newSources() *cobra.Command {
 permanent redirect moved it to, which braid now uses: update the config),
 the outcome of its last fetch and the failure class, when it last succeeded,
 how many times in a row it failed, when braid will next ask it, and how many
-items it holds. It reads the config and the state file only.
+items it holds, and, in a fleet sharing a PostgreSQL state, which node
+fetched it last (NODE; "-" for a braid working alone). It reads the config
+and the state only.
 
 Statuses: ok, not_modified (answered 304), failed (its last good items are
 still used), gone (answered 410: not fetched until its URL changes), never
@@ -66,7 +69,9 @@ func runSources(ctx context.Context, opts *sourcesOptions, stdout io.Writer) err
 // and opening one would create it: that is no sources known.
 func sourceHealth(ctx context.Context, statePath string) (map[string]state.Source, map[string]int, error) {
 	known := map[string]state.Source{}
-	if _, err := os.Stat(statePath); errors.Is(err, fs.ErrNotExist) {
+	if dsn.IsURL(statePath) {
+		// A shared database: nothing to create by looking.
+	} else if _, err := os.Stat(statePath); errors.Is(err, fs.ErrNotExist) {
 		return known, map[string]int{}, nil
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("state: %w", err)
@@ -93,7 +98,7 @@ func sourceHealth(ctx context.Context, statePath string) (map[string]state.Sourc
 // printSources writes the table, in config order.
 func printSources(w io.Writer, cfg *config.Config, known map[string]state.Source, counts map[string]int, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tURL\tMOVED TO\tSTATUS\tCLASS\tLAST SUCCESS\tFAILURES\tNEXT FETCH\tITEMS\tERROR")
+	fmt.Fprintln(tw, "NAME\tURL\tMOVED TO\tSTATUS\tCLASS\tLAST SUCCESS\tFAILURES\tNEXT FETCH\tITEMS\tNODE\tERROR")
 	for _, src := range cfg.Sources {
 		s, ok := known[src.Name]
 		items := strconv.Itoa(counts[src.Name])
@@ -121,9 +126,9 @@ func printSources(w io.Writer, cfg *config.Config, known map[string]state.Source
 		case next.After(now):
 			nextS = stamp(next) + " (in " + next.Sub(now).Round(time.Minute).String() + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n",
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n",
 			src.Name, urls.Redact(src.URL), dash(urls.Redact(s.MovedTo)), status, dash(s.ErrorClass), stampOr(s.LastSuccess, "never"),
-			s.Failures, nextS, items, dash(oneLine(urls.RedactIn(s.Error, src.URL), 80)))
+			s.Failures, nextS, items, dash(s.FetchedBy), dash(oneLine(urls.RedactIn(s.Error, src.URL), 80)))
 	}
 	return tw.Flush()
 }

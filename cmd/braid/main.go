@@ -73,7 +73,7 @@ feed per article that follows its story.`,
 	root.PersistentFlags().StringVar(&g.level, "log-level", "info", "log level: debug, info, warn or error")
 	registerLogFlagCompletion(root)
 	root.AddCommand(newGenerate(g), newExplain(), newSources(), newRun(g), newServe(g), newVersion())
-	root.AddCommand(newInit(), newCheck(), newCompletion(root))
+	root.AddCommand(newInit(), newCheck(), newCompletion(root), newState())
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/braid-feeds/braid/internal/state/pgtest"
 )
 
 // braidBin is the real binary, built once for the tests that need a
@@ -42,7 +44,7 @@ func (w withBinary) Run() int {
 		fmt.Fprintln(os.Stderr, "building braid:", err)
 		return 1
 	}
-	return w.m.Run()
+	return pgtest.Main(w.m)
 }
 
 // TestScripts runs the CLI scripts in testdata/script, the way the Go

@@ -38,6 +38,12 @@ type Options struct {
 	HTTPClient *http.Client
 	// Progress, when set, hears of each phase and of each source done.
 	Progress func(Progress)
+	// Node names this node when the state is shared (PostgreSQL); ""
+	// falls back to NodeName's choice.
+	Node string
+	// Lease is how long this node's claim on a source lasts; zero:
+	// LeaseFor the config's schedule.
+	Lease time.Duration
 	// LockWait is how long to wait for another process's cycle on the
 	// same site to end; 0: fail at once with ErrBusy.
 	LockWait time.Duration
@@ -125,6 +131,7 @@ type run struct {
 	pool    []feed.Item          // gather: every source's items, before dedupe
 	health  []render.IndexSource // gather: the index page's source table
 	fp      string               // gather: what the output is made from
+	hashes  map[string]string    // publish: content hash of each changed feed, by URL
 	related [][]feed.Item        // select: each article's related items
 	cands   int                  // select: candidates after dedupe
 }
@@ -155,7 +162,7 @@ func (c *run) announce(ctx context.Context) {
 	if q == nil {
 		q = websub.NewQueue()
 	}
-	q.Add(c.sum.Changed...)
+	q.Add(c.claimPings(ctx, c.sum.Changed)...)
 	client := c.opt.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 15 * time.Second}

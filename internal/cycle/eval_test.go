@@ -83,7 +83,7 @@ func loadEval(t testing.TB) *evalCorpus {
 	}
 	t.Cleanup(func() { st.Close() })
 	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-	results, err := fetch(ctx, cfg, Options{Store: st, Now: func() time.Time { return now }})
+	results, err := fetch(ctx, cfg, Options{Store: st, Now: func() time.Time { return now }}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func (c *run) gather(ctx context.Context) error {
 	c.reportArticles(append(problems, chain...))
 
 	c.progress(PhaseFetch)
-	if c.results, err = fetch(ctx, c.cfg, c.opt); err != nil {
+	if c.results, err = fetch(ctx, c.cfg, c.opt, c.fleetFetch()); err != nil {
 		return err
 	}
 	for i := range c.results {
@@ -59,6 +59,9 @@ func (c *run) gather(ctx context.Context) error {
 		}
 	}
 	c.health = sourceHealth(c.cfg, c.results, stored)
+	for i := range c.sum.Sources {
+		c.sum.Sources[i].FetchedBy = stored[c.sum.Sources[i].Name].FetchedBy
+	}
 	c.fp = fingerprint(c.opt.Version, c.cfg, c.local, c.pool, c.health, c.now)
 	return nil
 }
@@ -85,7 +88,7 @@ func (c *run) reportArticles(problems []articles.Problem) {
 // unchanged reports whether the last published cycle was made from the
 // same inputs and its files are all still there.
 func (c *run) unchanged(ctx context.Context) bool {
-	last, _ := c.opt.Store.Meta(ctx, metaFingerprint)
+	last, _ := c.opt.Store.Meta(ctx, c.fingerprintKey())
 	if last != c.fp || !outputsExist(c.cfg, c.local) {
 		return false
 	}
@@ -94,9 +97,10 @@ func (c *run) unchanged(ctx context.Context) bool {
 	return true
 }
 
-func fetch(ctx context.Context, cfg *config.Config, opt Options) ([]sources.Result, error) {
+func fetch(ctx context.Context, cfg *config.Config, opt Options, fleet *sources.Fleet) ([]sources.Result, error) {
 	fo := FetchOptions(cfg, opt.Version)
 	fo.Now = opt.Now
+	fo.Fleet = fleet
 	specs := make([]sources.Spec, len(cfg.Sources))
 	for i, s := range cfg.Sources {
 		specs[i] = sources.Spec{Name: s.Name, URL: s.URL, Every: time.Duration(s.Every), PublicURL: s.PublicURL, Private: s.Private}
@@ -160,6 +164,8 @@ func sourceHealth(cfg *config.Config, results []sources.Result, stored map[strin
 			if st.ErrorClass != "" {
 				status += ": " + strings.ReplaceAll(st.ErrorClass, "_", " ")
 			}
+		case sources.StatusLeased:
+			status = strings.ReplaceAll(leasedHealth(st), "_", " ")
 		}
 		out = append(out, render.IndexSource{Name: r.Name, URL: link, Status: status,
 			LastSuccess: st.LastSuccess.Truncate(24 * time.Hour)})

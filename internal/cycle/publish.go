@@ -31,11 +31,12 @@ func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
 			return fmt.Errorf("%w: %w", ErrOutput, err)
 		}
 	}
-	if err := c.opt.Store.SetMeta(ctx, metaFingerprint, c.fp); err != nil {
+	if err := c.opt.Store.SetMeta(ctx, c.fingerprintKey(), c.fp); err != nil {
 		return err
 	}
 	c.sum.Written, c.sum.Unchanged = pub.Written, pub.Unchanged
 	c.sum.Changed = changedFeeds(c.cfg, pub.Changed)
+	c.hashes = feedHashes(c.cfg, files)
 	return nil
 }
 
@@ -128,6 +129,18 @@ func changedFeeds(cfg *config.Config, paths []string) []string {
 			dir = ""
 		}
 		out = append(out, address(cfg, dir).Self.Get(fm.Name))
+	}
+	return out
+}
+
+// feedHashes is the content hash of every rendered feed, by URL: the
+// fleet's WebSub pings are claimed per version of a feed.
+func feedHashes(cfg *config.Config, files []file) map[string]string {
+	out := map[string]string{}
+	for _, f := range files {
+		for _, u := range changedFeeds(cfg, []string{f.path}) {
+			out[u] = contentHash(f.data)
+		}
 	}
 	return out
 }

@@ -30,6 +30,7 @@ type Summary struct {
 	SourcesOK   int
 	NotModified int
 	Skipped     int // not due this cycle; their last good items were used
+	Leased      int // fetched by another node of the fleet this period
 	Failed      []SourceFailure
 	Sources     []SourceStat // every source, in config order
 	Items       int          // external items in the candidate pool
@@ -58,6 +59,8 @@ type SourceStat struct {
 	Name   string
 	Status string
 	Items  int // items it contributed (its last good ones when it failed)
+	// FetchedBy is the fleet node that fetched it last ("" alone).
+	FetchedBy string
 }
 
 // SourceFailure is a source that failed this cycle; its last good items
@@ -69,6 +72,11 @@ type SourceFailure struct {
 
 // String is the one-line summary printed at the end of a cycle.
 func (s *Summary) String() string {
+	if s.Leased > 0 {
+		return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d not due, %d fetched by other nodes, %d failed; %d items; files: %d written, %d unchanged; %s",
+			s.Articles, s.SourcesOK, s.NotModified, s.Skipped, s.Leased, len(s.Failed), s.Items, s.Written, s.Unchanged,
+			s.Duration.Round(time.Millisecond))
+	}
 	return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d not due, %d failed; %d items; files: %d written, %d unchanged; %s",
 		s.Articles, s.SourcesOK, s.NotModified, s.Skipped, len(s.Failed), s.Items, s.Written, s.Unchanged,
 		s.Duration.Round(time.Millisecond))
@@ -81,6 +89,8 @@ func (s *Summary) tally(r *sources.Result) {
 		s.SourcesOK++
 	case sources.StatusNotModified:
 		s.NotModified++
+	case sources.StatusLeased:
+		s.Leased++
 	case sources.StatusSkipped:
 		// Not due yet (Retry-After, backoff, caching hints): its last
 		// good items stand in, and nothing failed this cycle.

@@ -37,6 +37,9 @@ type Options struct {
 	Ready chan<- string
 	// Cycle replaces cycle.Run (tests inject panics with it).
 	Cycle func(context.Context, *config.Config, cycle.Options) (*cycle.Summary, error)
+	// Node names this daemon in a fleet sharing a PostgreSQL state; ""
+	// lets cycle.NodeName choose ($BRAID_NODE, else the host name).
+	Node string
 }
 
 // Daemon is a running `braid run`.
@@ -45,7 +48,8 @@ type Daemon struct {
 	opt     Options
 	log     *slog.Logger
 	cfg     atomic.Pointer[config.Config]
-	store   *state.Store
+	store   *state.Store // nil while a shared state could not be reached
+	node    string
 	metrics *Metrics
 	pings   *websub.Queue
 	handler *serve.Handler
@@ -61,6 +65,8 @@ type Daemon struct {
 	started     time.Time
 	lastSuccess atomic.Int64 // unix nanos of the last cycle that published
 	lastErr     atomic.Pointer[string]
+
+	retry retrier
 }
 
 // Run loads the config, serves the output folder and runs cycles until ctx
@@ -79,13 +85,16 @@ func Run(ctx context.Context, opt Options) error {
 	if err != nil {
 		return err
 	}
-	d := &Daemon{ctx: ctx, opt: opt, log: opt.Logger, pings: websub.NewQueue(), started: time.Now()}
+	d := &Daemon{ctx: ctx, opt: opt, log: opt.Logger, pings: websub.NewQueue(), started: time.Now(), node: cycle.NodeName(opt.Node)}
 	d.cfg.Store(cfg)
-	d.store, err = state.Open(ctx, cfg.State)
-	if err != nil {
+	if err := d.openState(ctx, cfg); err != nil {
 		return err
 	}
-	defer d.store.Close()
+	defer func() {
+		if d.store != nil {
+			d.store.Close()
+		}
+	}()
 
 	listen := cfg.Listen
 	if opt.Listen != "" {
@@ -106,7 +115,7 @@ func Run(ctx context.Context, opt Options) error {
 	serveCtx, stopServing := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopServing()
 	go func() { serveDone <- serve.Serve(serveCtx, srv, ln, opt.ShutdownTimeout) }()
-	d.log.Info("serving", "addr", ln.Addr().String(), "out", cfg.Out, "schedule", cfg.Schedule)
+	d.log.Info("serving", "addr", ln.Addr().String(), "out", cfg.Out, "schedule", cfg.Schedule, "node", d.node)
 	if opt.Ready != nil {
 		opt.Ready <- ln.Addr().String()
 	}
@@ -148,6 +157,7 @@ loop:
 	deadline := time.NewTimer(opt.ShutdownTimeout)
 	defer deadline.Stop()
 	stopped := c.Stop() // no new cycles; ctx is done, so fetches are cancelled
+	d.retry.close()
 	done := make(chan struct{})
 	go func() { <-stopped.Done(); d.wg.Wait(); close(done) }()
 	select {
@@ -203,16 +213,16 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 			d.metrics.CycleDone(time.Since(start), "panic", 0, time.Time{})
 		}
 	}()
-	sum, err := d.opt.Cycle(ctx, cfg, cycle.Options{
-		Version: d.opt.Version, Store: d.store, Logger: d.log, WebSub: d.pings,
-	})
+	sum, err := d.cycle(ctx, cfg)
 	if err != nil {
 		msg := err.Error()
 		d.lastErr.Store(&msg)
-		d.log.Error("cycle failed", "trigger", why, "error", err)
+		wait := d.retry.failed(schedulePeriod(cfg.Schedule), func() { d.goCycle(ctx, "retry") })
+		d.log.Error("cycle failed", "trigger", why, "retry_in", wait, "error", err)
 		d.metrics.CycleDone(time.Since(start), "failed", 0, time.Time{})
 		return
 	}
+	d.retry.succeeded()
 	now := time.Now()
 	d.lastSuccess.Store(now.UnixNano())
 	d.lastErr.Store(nil)
@@ -225,10 +235,11 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 	for _, r := range sum.Sources {
 		d.metrics.Fetch(r.Name, r.Status)
 		d.metrics.ItemsHeld(r.Name, r.Items)
+		d.metrics.FetchedBy(r.Name, r.FetchedBy)
 	}
 	d.metrics.CycleDone(sum.Duration, "ok", sum.Written, now)
 	d.log.Info("cycle done", "trigger", why, "articles", sum.Articles, "sources_ok", sum.SourcesOK,
-		"sources_not_modified", sum.NotModified, "sources_failed", len(sum.Failed), "items", sum.Items,
+		"sources_not_modified", sum.NotModified, "sources_leased", sum.Leased, "sources_failed", len(sum.Failed), "items", sum.Items,
 		"files_written", sum.Written, "files_unchanged", sum.Unchanged, "duration", sum.Duration.Round(time.Millisecond))
 }
 

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,10 @@ type Metrics struct {
 	itemsHeld     *prometheus.GaugeVec
 	feedsWritten  prometheus.Counter
 	lastSuccess   prometheus.Gauge
+	fetchedBy     *prometheus.GaugeVec
+
+	mu       sync.Mutex
+	fetchers map[string]string // source → the node its fetched_by series names
 }
 
 // NewMetrics creates the daemon's metrics and registers them with reg
@@ -55,6 +60,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "braid_last_success_timestamp_seconds",
 			Help: "Unix time at which the last successful cycle finished.",
 		}),
+		fetchedBy: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "braid_source_fetched_by",
+			Help: "1 for the fleet node that fetched the source last, as the shared state records it.",
+		}, []string{"source", "node"}),
+		fetchers: map[string]string{},
 	}
 	if reg != nil {
 		m.cycleDuration = serve.MustRegister(reg, m.cycleDuration)
@@ -63,6 +73,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.itemsHeld = serve.MustRegister(reg, m.itemsHeld)
 		m.feedsWritten = serve.MustRegister(reg, m.feedsWritten)
 		m.lastSuccess = serve.MustRegister(reg, m.lastSuccess)
+		m.fetchedBy = serve.MustRegister(reg, m.fetchedBy)
 	}
 	for _, o := range cycleOutcomes {
 		m.cycles.WithLabelValues(o)
@@ -113,4 +124,28 @@ func (m *Metrics) ForgetSource(source string) {
 	}
 	m.itemsHeld.DeleteLabelValues(source)
 	m.fetches.DeletePartialMatch(prometheus.Labels{"source": source})
+	m.FetchedBy(source, "")
+}
+
+// FetchedBy records which node fetched source last; "" (a braid working
+// alone, or a forgotten source) drops the series. One series per source:
+// the one of the previous fetcher goes when another takes over.
+func (m *Metrics) FetchedBy(source, node string) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, ok := m.fetchers[source]
+	if ok && old == node {
+		return
+	}
+	if ok {
+		m.fetchedBy.DeleteLabelValues(source, old)
+		delete(m.fetchers, source)
+	}
+	if node != "" {
+		m.fetchedBy.WithLabelValues(source, node).Set(1)
+		m.fetchers[source] = node
+	}
 }

@@ -98,3 +98,36 @@ func TestConflictingRegistrationPanics(t *testing.T) {
 	}()
 	NewMetrics(reg)
 }
+
+// TestFetchedBy: one series per source, naming the node that fetched it
+// last; a source fetched by a braid alone has none.
+func TestFetchedBy(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	srv := httptest.NewServer(serve.NewHandler(serve.Options{Root: t.TempDir(), Registry: reg}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name, node string
+		want       []string
+		not        []string
+	}{
+		{"first fetch", "node-a", []string{`braid_source_fetched_by{node="node-a",source="wire"} 1`}, nil},
+		{"taken over", "node-b", []string{`braid_source_fetched_by{node="node-b",source="wire"} 1`}, []string{`node="node-a"`}},
+		{"alone", "", nil, []string{`braid_source_fetched_by{`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m.FetchedBy("wire", tc.node)
+			_, body := get(t, srv.URL+"/metrics")
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("missing %s", w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(body, n) {
+					t.Errorf("still has %s", n)
+				}
+			}
+		})
+	}
+}

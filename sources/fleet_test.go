@@ -1,0 +1,193 @@
+package sources
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/state/pgtest"
+)
+
+// farm serves n feeds, /0 … /n-1, and counts requests per feed.
+type farm struct {
+	srv  *httptest.Server
+	hits []atomic.Int64
+}
+
+func newFarm(t *testing.T, n int) *farm {
+	t.Helper()
+	f := &farm{hits: make([]atomic.Int64, n)}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var i int
+		if _, err := fmt.Sscanf(r.URL.Path, "/%d", &i); err != nil || i < 0 || i >= n {
+			http.NotFound(w, r)
+			return
+		}
+		f.hits[i].Add(1)
+		feedOK(rssDoc("", item{guid: fmt.Sprintf("g-%d", i), title: fmt.Sprintf("Story %d", i),
+			link: fmt.Sprintf("https://wire.example/%d", i), date: twoItems[0].date}))(w, r)
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *farm) specs() []Spec {
+	out := make([]Spec, len(f.hits))
+	for i := range out {
+		out[i] = Spec{Name: fmt.Sprintf("s%03d", i), URL: fmt.Sprintf("%s/%d", f.srv.URL, i)}
+	}
+	return out
+}
+
+// requests returns every feed's count and resets them.
+func (f *farm) requests() []int64 {
+	out := make([]int64, len(f.hits))
+	for i := range f.hits {
+		out[i] = f.hits[i].Swap(0)
+	}
+	return out
+}
+
+func fleetOpt(e *env, node string, st *state.Store) Options {
+	o := e.opt
+	o.Fleet = &Fleet{Node: node, Lease: time.Minute, Batch: 8, Claims: st}
+	return o
+}
+
+// TestFleet: nodes sharing a state fetch each due source once per lease
+// between them, report the others' sources as leased with the items the
+// fetcher saved, record who fetched, and take a source over once its
+// lease has expired.
+func TestFleet(t *testing.T) {
+	for _, backend := range []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "state.db") }},
+		{"postgres", func(t *testing.T) string { return pgtest.URL(t) }},
+	} {
+		t.Run(backend.name, func(t *testing.T) {
+			e := newEnv(t)
+			dsn := backend.dsn(t)
+			nodes := make([]*state.Store, 3)
+			for i := range nodes {
+				st, err := state.Open(context.Background(), dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { st.Close() })
+				nodes[i] = st
+			}
+			fm := newFarm(t, 60)
+			specs := fm.specs()
+			run := func(i int) []Result {
+				res, err := New(fleetOpt(e, fmt.Sprintf("node-%d", i), nodes[i]), nodes[i]).FetchAll(context.Background(), specs)
+				if err != nil {
+					t.Errorf("node-%d: %v", i, err)
+				}
+				return res
+			}
+
+			// All three at once: every source fetched exactly once.
+			var wg sync.WaitGroup
+			all := make([][]Result, 3)
+			for i := range 3 {
+				wg.Go(func() { all[i] = run(i) })
+			}
+			wg.Wait()
+			for i, n := range fm.requests() {
+				if n != 1 {
+					t.Errorf("source %d requested %d times by three nodes in one lease, want 1", i, n)
+				}
+			}
+			fetchedBy := map[string]string{}
+			for i, res := range all {
+				for _, r := range res {
+					if r.Status == StatusOK {
+						fetchedBy[r.Name] = fmt.Sprintf("node-%d", i)
+					}
+				}
+			}
+			if len(fetchedBy) != len(specs) {
+				t.Fatalf("%d sources fetched, want %d", len(fetchedBy), len(specs))
+			}
+			for name, node := range fetchedBy {
+				if got := e.stateIn(nodes[0], name).FetchedBy; got != node {
+					t.Errorf("%s: FetchedBy %q, want %q", name, got, node)
+				}
+			}
+
+			// Within the lease, a node fetches nothing and uses what the
+			// others saved.
+			again := run(0)
+			if n := sum(fm.requests()); n != 0 {
+				t.Errorf("%d requests within the lease, want 0", n)
+			}
+			for _, r := range again {
+				if r.Status != StatusLeased || len(r.Items) != 1 || r.Items[0].Title == "" {
+					t.Errorf("%s within the lease: %s with %d items", r.Name, r.Status, len(r.Items))
+				}
+			}
+
+			// Past the lease, one node takes every source over.
+			e.clock.Add(2 * time.Minute)
+			for _, r := range run(1) {
+				if r.Status != StatusOK {
+					t.Errorf("%s after the lease: %s %v", r.Name, r.Status, r.Err)
+				}
+			}
+			for i, n := range fm.requests() {
+				if n != 1 {
+					t.Errorf("source %d requested %d times after the lease, want 1", i, n)
+				}
+			}
+		})
+	}
+}
+
+// TestFleetDeadDatabase: with the state unreachable, a fleet cycle fails
+// at once with one error, not one per source.
+func TestFleetDeadDatabase(t *testing.T) {
+	e := newEnv(t)
+	dead, err := state.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead.Close()
+	fm := newFarm(t, 50)
+	_, err = New(fleetOpt(e, "node-a", dead), dead).FetchAll(context.Background(), fm.specs())
+	if err == nil {
+		t.Fatal("no error with the state closed")
+	}
+	if n := strings.Count(err.Error(), "\n"); n != 0 {
+		t.Errorf("error has %d lines, want 1: %v", n+1, err)
+	}
+	if n := sum(fm.requests()); n != 0 {
+		t.Errorf("%d requests without a state to record them in", n)
+	}
+}
+
+func (e *env) stateIn(st *state.Store, name string) state.Source {
+	e.t.Helper()
+	s, err := st.Source(context.Background(), name)
+	if err != nil {
+		e.t.Fatalf("state of %s: %v", name, err)
+	}
+	return s
+}
+
+func sum(xs []int64) int64 {
+	var n int64
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
