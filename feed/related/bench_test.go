@@ -72,7 +72,7 @@ func BenchmarkScoreAndSelect(b *testing.B) {
 			docs := s.docs(size.articles)
 			b.ReportAllocs()
 			for b.Loop() {
-				ix := NewIndex(items)
+				ix := NewIndex(items, mustBackgroundWeights())
 				selected := 0
 				for _, d := range docs {
 					for _, m := range ix.Score(d, 0.08) {

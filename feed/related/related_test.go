@@ -59,7 +59,7 @@ var doc = Doc{
 }
 
 func TestScoreRanksStoryFirstAndKeepsOneWordMatchesOut(t *testing.T) {
-	ix := NewIndex(pool)
+	ix := NewIndex(pool, mustBackgroundWeights())
 	ms := ix.Score(doc, 0)
 	if len(ms) == 0 || (ms[0].Item != 0 && ms[0].Item != 2) {
 		t.Fatalf("best match %+v", ms)
@@ -92,9 +92,9 @@ func TestScoreRanksStoryFirstAndKeepsOneWordMatchesOut(t *testing.T) {
 }
 
 func TestScoreIsDeterministic(t *testing.T) {
-	first := NewIndex(pool).Score(doc, 0)
+	first := NewIndex(pool, mustBackgroundWeights()).Score(doc, 0)
 	for range 20 {
-		if got := NewIndex(pool).Score(doc, 0); !reflect.DeepEqual(got, first) {
+		if got := NewIndex(pool, mustBackgroundWeights()).Score(doc, 0); !reflect.DeepEqual(got, first) {
 			t.Fatal("scores differ between runs")
 		}
 	}

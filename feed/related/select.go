@@ -18,6 +18,8 @@ type Options struct {
 	MaxAge   time.Duration // older items are rejected; 0: no limit
 	MaxItems int           // related items per feed
 	Sources  map[string]SourceRule
+	// Weights weigh the terms; nil: the shipped background alone.
+	Weights *Weights
 }
 
 // SourceRule is one source's relatedness controls.
@@ -45,8 +47,12 @@ type Pool struct {
 
 // NewPool deduplicates the items and indexes them.
 func NewPool(items []feed.Item, opt Options) *Pool {
+	w := opt.Weights
+	if w == nil {
+		w = mustBackgroundWeights()
+	}
 	kept, dups := feed.Dedupe(items)
-	return &Pool{Items: kept, Dups: dups, index: NewIndex(kept), opt: opt}
+	return &Pool{Items: kept, Dups: dups, index: NewIndex(kept, w), opt: opt}
 }
 
 func (p *Pool) maxWeight() float64 {
