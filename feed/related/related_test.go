@@ -18,8 +18,14 @@ func TestTokenize(t *testing.T) {
 		{"Gleb Kostarev, the Head of Binance Russia, met Rosfinmonitoring.", []string{"name:gleb kostarev", "binanc", "rosfinmonitor"}, []string{"the", "of"}},
 		{"The World Bank provides aid.", []string{"name:world bank", "bank", "aid"}, []string{"name:the world bank"}},
 		{"Binance’s regulators", []string{"binanc", "regul"}, []string{"binances"}},
-		{"Банк России ввёл санкции", []string{"банк", "росс"}, nil},
-		{"Crème Brûlée", []string{"name:creme brulee"}, nil},
+		// Capitalized Cyrillic words are names: transliterated stems.
+		{"Банк России ввёл санкции", []string{"bank", "ross", "name:bank ross", "санкц"}, []string{"банк"}},
+		{"Crème Brûlée", []string{"name:creme brule"}, nil},
+		{"Суд над Тимуром Ласкаревым", []string{"name:timur laskarev", "timur", "laskarev"}, nil},
+		{"Timur Laskarev in court", []string{"name:timur laskarev"}, nil},
+		{"Навальный и Навального", []string{"navalni"}, []string{"навальн"}},
+		{"Alexei Navalny", []string{"navalni", "name:alexei navalni"}, nil},
+		{"в Велигорске, над Велигорском", []string{"veligorsk"}, nil},
 		{"<p>Hello <b>bank</b> &amp; co</p>", nil, nil},
 	}
 	for _, tt := range tests {
