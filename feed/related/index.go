@@ -27,7 +27,10 @@ const (
 	// minTermsWithoutAnchor: an item sharing none of the story's names
 	// needs this many informative terms to count ("patients in halted
 	// lupus study" names no one but is plainly the same story).
-	minTermsWithoutAnchor = 5
+	minTermsWithoutAnchor = 7
+	// minTermsOneAnchor: an item sharing one name of the story needs
+	// this many informative terms in all.
+	minTermsOneAnchor = 4
 )
 
 // Index holds the candidate items of one cycle, ready to be scored against
@@ -156,6 +159,9 @@ type Match struct {
 	Raw   float64        // cosine before the evidence rule
 	Terms []Contribution // shared terms, largest first
 	Weak  bool           // too little evidence: see WeakReason
+	// Shared counts the informative terms in common, Anchors those of
+	// them that are names of the story.
+	Shared, Anchors int
 	// WeakReason says why a match is weak: fewer than two informative
 	// shared terms, or none of the story's names (anchors).
 	WeakReason string
@@ -165,6 +171,9 @@ type Match struct {
 const (
 	ReasonOneTerm  = "only one informative term in common"
 	ReasonNoAnchor = "no name or proper noun of the story in common"
+	// ReasonOneAnchor: a shared surname or place alone is how a
+	// footballer's goal or a village fete looks like the story.
+	ReasonOneAnchor = "only one name of the story in common, and little else"
 )
 
 type queryTerm struct {
@@ -172,6 +181,7 @@ type queryTerm struct {
 	w      float64
 	ti     *termInfo // nil when no candidate has the term
 	anchor bool      // a name or proper noun of the story
+	name   bool      // a run of capitalized words: evidence only as an anchor
 }
 
 // query turns an article into its weighted top terms and their norm.
@@ -238,7 +248,13 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 			wt = ix.weights.of(k)
 		}
 		anchor := anchors[k] && !wt.common
-		q = append(q, queryTerm{key: k, w: (1 + math.Log(v)) * wt.idf, ti: ti, anchor: anchor})
+		name := strings.HasPrefix(k, "name:")
+		if name {
+			// "Stenvik Minerals" is the name "Stenvik" again, not a second
+			// piece of evidence; "Timur Laskarev" is two.
+			anchor = anchors[k] && ix.weights.uncommonWords(k) >= 2
+		}
+		q = append(q, queryTerm{key: k, w: (1 + math.Log(v)) * wt.idf, ti: ti, anchor: anchor, name: name})
 	}
 	sort.Slice(q, func(i, j int) bool {
 		if q[i].w != q[j].w {
@@ -283,7 +299,7 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		if t.ti == nil {
 			continue
 		}
-		informative := t.ti.idf >= minInformativeIDF
+		informative := t.ti.idf >= minInformativeIDF && !t.name
 		for _, p := range t.ti.postings {
 			if dot[p.doc] == 0 {
 				touched = append(touched, p.doc)
@@ -303,12 +319,14 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 			continue
 		}
 		raw := dot[doc] / (qnorm * ix.norms[doc])
-		m := Match{Item: int(doc), Raw: raw, Score: raw}
+		m := Match{Item: int(doc), Raw: raw, Score: raw, Shared: int(info[doc]), Anchors: int(anchor[doc])}
 		switch {
 		case info[doc] < 2:
 			m.Weak, m.WeakReason = true, ReasonOneTerm
 		case hasAnchors && anchor[doc] == 0 && info[doc] < minTermsWithoutAnchor:
 			m.Weak, m.WeakReason = true, ReasonNoAnchor
+		case hasAnchors && anchor[doc] == 1 && info[doc] < minTermsOneAnchor:
+			m.Weak, m.WeakReason = true, ReasonOneAnchor
 		}
 		if m.Weak {
 			m.Score = 0

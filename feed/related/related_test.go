@@ -22,6 +22,7 @@ func TestTokenize(t *testing.T) {
 		{"Банк России ввёл санкции", []string{"bank", "ross", "name:bank ross", "санкц"}, []string{"банк"}},
 		{"Crème Brûlée", []string{"name:creme brule"}, nil},
 		{"Суд над Тимуром Ласкаревым", []string{"name:timur laskarev", "timur", "laskarev"}, nil},
+		{"Адвокат: Тимур Ласкарев, Олега Сабурова", []string{"name:timur laskarev", "laskarev", "saburov"}, nil},
 		{"Timur Laskarev in court", []string{"name:timur laskarev"}, nil},
 		{"Навальный и Навального", []string{"navalni"}, []string{"навальн"}},
 		{"Alexei Navalny", []string{"navalni", "name:alexei navalni"}, nil},

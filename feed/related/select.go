@@ -99,6 +99,9 @@ type Decision struct {
 	Terms    []Contribution
 	Selected bool
 	Reason   string // why it was rejected; empty when selected
+	// Shared and Anchors: informative terms in common, and how many of
+	// them are names of the story.
+	Shared, Anchors int
 }
 
 // Decide judges the candidates for one article, best first: every one
@@ -133,7 +136,7 @@ func (p *Pool) Decide(t Target, now time.Time, all bool) []Decision {
 		weight, ruled := p.sourceVerdict(&it)
 		score := math.Min(1, m.Score*weight)
 		it.Score, it.Role = score, feed.RoleRelated
-		d := Decision{Item: it, Score: score, Cosine: m.Raw, Terms: m.Terms}
+		d := Decision{Item: it, Score: score, Cosine: m.Raw, Terms: m.Terms, Shared: m.Shared, Anchors: m.Anchors}
 		switch {
 		case ruled != "":
 			d.Reason = ruled

@@ -44,6 +44,9 @@ var adjectival = []string{"ый", "ий", "ого", "его", "ому", "ему"
 // Latin, so it meets the Latin spelling of the same name: "Ласкаревым"
 // and "Laskarev" are both "laskarev".
 func cyrillicNameKey(folded string) string {
+	if base, ok := surnameBase(folded); ok {
+		return englishStem(translit(base))
+	}
 	st := russian.Stem(folded, false)
 	key := translit(st)
 	if strings.HasPrefix(folded, st) {
@@ -56,6 +59,19 @@ func cyrillicNameKey(folded string) string {
 		}
 	}
 	return englishStem(key)
+}
+
+// surnameBase strips the case ending of an -ov/-ev/-in surname or place
+// ("Ласкаревым", "Сабурова", "Путину"): the Russian stemmer cuts the
+// nominative "Ласкарев" to "ласкар" but "Ласкаревым" to "ласкарев".
+func surnameBase(w string) (string, bool) {
+	for _, end := range []string{"ыми", "ым", "ой", "ых", "а", "у", "е", "ы", ""} {
+		base, ok := strings.CutSuffix(w, end)
+		if ok && possessive(base) {
+			return base, true
+		}
+	}
+	return "", false
 }
 
 // possessive reports whether a stem ends like the -ov/-ev/-in surnames

@@ -228,3 +228,15 @@ func (w *Weights) of(key string) weight {
 	}
 	return weight{idf: idf, source: src, common: w.bg.common(key)}
 }
+
+// uncommonWords counts the words of a name term that are not everyday
+// words: "Timur Laskarev" has two, "Corran Ridge" one.
+func (w *Weights) uncommonWords(key string) int {
+	n := 0
+	for _, f := range strings.Fields(strings.TrimPrefix(key, "name:")) {
+		if !w.bg.common(f) {
+			n++
+		}
+	}
+	return n
+}
