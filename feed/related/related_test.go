@@ -134,3 +134,57 @@ func TestStemMixedScript(t *testing.T) {
 		t.Errorf("a word starting with a digit and written in Cyrillic was not stemmed")
 	}
 }
+
+// TestBackground: the embedded table parses, knows everyday words as
+// common and names as names, and weighs rare words above common ones.
+func TestBackground(t *testing.T) {
+	bg, err := DefaultBackground()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := NewWeights(bg, History{}, nil)
+	tests := []struct {
+		key    string
+		common bool
+		source Source
+	}{
+		{"bank", true, SourceBackground},
+		{Key("court"), true, SourceBackground},
+		{"london", false, SourceBackground},
+		{"laskarev", false, SourceUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			got := w.of(tt.key)
+			if got.common != tt.common || got.source != tt.source || got.idf <= 0 {
+				t.Errorf("%+v, want common %v from %s", got, tt.common, tt.source)
+			}
+		})
+	}
+	if !(w.of("bank").idf < w.of(Key("verdict")).idf && w.of(Key("verdict")).idf < w.of("laskarev").idf) {
+		t.Errorf("weights out of order: bank %v, verdict %v, laskarev %v", w.of("bank").idf, w.of(Key("verdict")).idf, w.of("laskarev").idf)
+	}
+	if _, err := parseBackground([]byte("not gzip")); err == nil {
+		t.Error("garbage parsed")
+	}
+}
+
+// TestHistoryOutweighsBackground: a term braid has seen in many items
+// weighs by the history, and the weight of a story's name does not
+// depend on what else is in the pool being scored.
+func TestHistoryOutweighsBackground(t *testing.T) {
+	bg, err := DefaultBackground()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := History{Docs: 50000, DF: map[string]int{Key("crypto"): 5000}}
+	w := NewWeights(bg, h, nil)
+	if got := w.of(Key("crypto")); got.source != SourceHistory || got.idf > 3 {
+		t.Errorf("crypto: %+v", got)
+	}
+	small := NewIndex(pool[:2], w).Score(doc, 0)
+	large := NewIndex(append(append([]feed.Item(nil), pool[:2]...), newSynthetic(3).items(2000)...), w).Score(doc, 0)
+	if len(small) == 0 || len(large) == 0 || small[0].Score != large[0].Score {
+		t.Errorf("score depends on the pool: %v vs %v", small, large)
+	}
+}
