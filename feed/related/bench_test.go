@@ -2,8 +2,8 @@ package related
 
 import (
 	"fmt"
-	"sort"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 

@@ -128,9 +128,9 @@ func loadEval(t testing.TB, evalDir string) *evalCorpus {
 		}
 		c.feeds[r.Name] = r.Items
 	}
-	arts, err := articles.Load(ctx, cfg.Content)
-	if err != nil {
-		t.Fatal(err)
+	arts, problems, err := articles.LoadAll(ctx, cfg.Content)
+	if err != nil || len(problems) > 0 {
+		t.Fatal(err, problems)
 	}
 	if c.local, err = localItems(ctx, cfg, st, arts, evalNow); err != nil {
 		t.Fatal(err)
