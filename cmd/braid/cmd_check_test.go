@@ -66,7 +66,7 @@ func TestCheck(t *testing.T) {
 				p := filepath.Join(dir, "config.yaml")
 				data, _ := os.ReadFile(p)
 				s := strings.Replace(string(data), "url: https://news.example.com ", "url: /relative ", 1)
-				s = strings.Replace(s, "min_score: 0.05", "min_score: 5   ", 1)
+				s = strings.Replace(s, "min_score: 0.13", "min_score: 5   ", 1)
 				putFile(t, p, s)
 			},
 			code: 1,

@@ -30,8 +30,11 @@ func newExplain() *cobra.Command {
 		Short: "Show why each external item is or is not in an article's feed",
 		Long: `explain scores every item the state file holds (from the last cycle) against
 one article and prints every one of them, best first: score, title, source,
-the shared terms with their contributions, and for each rejected item the
-reason (no shared terms, only one term in common, below threshold, too old,
+the shared terms with their contributions, each term's weight and where the
+weight came from (background: general English word counts shipped with braid;
+history: items braid held in earlier cycles; site: the site's own articles;
+unknown: seen nowhere, so weighed as a name), and for each rejected item the
+reason (no shared terms, too little evidence, below threshold, too old,
 excluded by rule, same as a local item, over max_items). Items dropped as
 duplicates are listed with what they duplicate. --limit prints only the best
 N candidates. It fetches nothing: run "braid generate" first.`,
@@ -82,8 +85,10 @@ func runExplain(ctx context.Context, opts *explainOptions, slug string, stdout i
 }
 
 type explainTerm struct {
-	Term  string  `json:"term"`
-	Value float64 `json:"contribution"`
+	Term   string  `json:"term"`
+	Value  float64 `json:"contribution"`
+	Weight float64 `json:"weight"`
+	Source string  `json:"weight_source"` // background, history, site or unknown
 }
 
 type explainItem struct {
@@ -117,7 +122,7 @@ func writeExplainJSON(w io.Writer, ex *cycle.Explanation, omitted int) error {
 		ei := explainItem{Score: round(d.Score), Cosine: round(d.Cosine), Selected: d.Selected, Reason: d.Reason, Title: shown(d.Item.Title),
 			Link: d.Item.Link, Source: origin(d.Item.Origin), Terms: []explainTerm{}}
 		for _, t := range d.Terms {
-			ei.Terms = append(ei.Terms, explainTerm{t.Term, round(t.Value)})
+			ei.Terms = append(ei.Terms, explainTerm{t.Term, round(t.Value), round(t.Weight), string(t.Source)})
 		}
 		out.Candidates = append(out.Candidates, ei)
 	}
@@ -144,7 +149,7 @@ func writeExplainText(w io.Writer, ex *cycle.Explanation, omitted int) error {
 				terms = append(terms, fmt.Sprintf("+%d more", len(d.Terms)-6))
 				break
 			}
-			terms = append(terms, fmt.Sprintf("%s %.3f", shown(t.Term), t.Value))
+			terms = append(terms, fmt.Sprintf("%s %.3f (w %.1f %s)", shown(t.Term), t.Value, t.Weight, t.Source))
 		}
 		if len(terms) == 0 {
 			terms = append(terms, "-")

@@ -26,6 +26,8 @@ func TestExplain(t *testing.T) {
 			Terms    []struct {
 				Term         string  `json:"term"`
 				Contribution float64 `json:"contribution"`
+				Weight       float64 `json:"weight"`
+				WeightSource string  `json:"weight_source"`
 			} `json:"terms"`
 		} `json:"candidates"`
 	}
@@ -44,6 +46,16 @@ func TestExplain(t *testing.T) {
 			if len(c.Terms) == 0 || c.Source == "" {
 				t.Errorf("selected %q without terms or source", c.Title)
 			}
+			for _, tm := range c.Terms {
+				switch tm.WeightSource {
+				case "background", "history", "site", "unknown":
+				default:
+					t.Errorf("%q: term %q weight source %q", c.Title, tm.Term, tm.WeightSource)
+				}
+				if tm.Weight <= 0 {
+					t.Errorf("%q: term %q weight %v", c.Title, tm.Term, tm.Weight)
+				}
+			}
 		} else {
 			rejected++
 			if c.Reason == "" {
@@ -56,7 +68,7 @@ func TestExplain(t *testing.T) {
 	}
 
 	text, _, code := braid(t, "explain", "halden-strata-battery-platform", "-c", cfg)
-	if code != 0 || !strings.Contains(text, "SCORE") || !strings.Contains(text, "rejected: ") {
+	if code != 0 || !strings.Contains(text, "SCORE") || !strings.Contains(text, "rejected: ") || !strings.Contains(text, " history)") {
 		t.Errorf("text output:\n%s", text)
 	}
 	if _, stderr, code := braid(t, "explain", "no-such-article", "-c", cfg); code != 1 || !strings.Contains(stderr, "no-such-article") {

@@ -3,6 +3,7 @@ package related
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 
@@ -10,7 +11,8 @@ import (
 )
 
 // synthetic builds a deterministic corpus: words drawn from a Zipf
-// distribution over a fixed vocabulary, plus a few capitalized names, so
+// distribution over the background's 8,000 most frequent keys (so rank
+// and weight agree as in real text), plus a few capitalized names, so
 // posting lists have the skew of real news text.
 type synthetic struct {
 	r     *rand.Rand
@@ -20,10 +22,7 @@ type synthetic struct {
 
 func newSynthetic(seed uint64) *synthetic {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	vocab := make([]string, 8000)
-	for i := range vocab {
-		vocab[i] = fmt.Sprintf("w%04dx", i)
-	}
+	vocab := frequentKeys(8000)
 	return &synthetic{r: r, zipf: rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1)), vocab: vocab}
 }
 
@@ -61,6 +60,29 @@ func (s *synthetic) docs(n int) []Doc {
 	return out
 }
 
+// frequentKeys are the n most frequent background keys, most frequent
+// first.
+func frequentKeys(n int) []string {
+	bg, err := DefaultBackground()
+	if err != nil {
+		panic(err)
+	}
+	keys := make([]string, 0, len(bg.terms))
+	for k, v := range bg.terms {
+		if !v.capital {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := bg.terms[keys[i]].count, bg.terms[keys[j]].count
+		if a != b {
+			return a > b
+		}
+		return keys[i] < keys[j]
+	})
+	return keys[:n]
+}
+
 // BenchmarkScoreAndSelect is the issue's target: 1,000 articles against
 // 20,000 candidate items, index built once, every article scored and its
 // selection cut at a threshold.
@@ -72,7 +94,7 @@ func BenchmarkScoreAndSelect(b *testing.B) {
 			docs := s.docs(size.articles)
 			b.ReportAllocs()
 			for b.Loop() {
-				ix := NewIndex(items)
+				ix := NewIndex(items, mustBackgroundWeights())
 				selected := 0
 				for _, d := range docs {
 					for _, m := range ix.Score(d, 0.08) {
@@ -84,5 +106,16 @@ func BenchmarkScoreAndSelect(b *testing.B) {
 				_ = selected
 			}
 		})
+	}
+}
+
+// BenchmarkLoadBackground is the cost of parsing the embedded table, paid
+// once per process (issue 11: under 50 ms and 20 MB).
+func BenchmarkLoadBackground(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseBackground(backgroundGz); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -23,11 +23,14 @@ const (
 	docBodyWeight     = 1.0
 	nameBoost         = 1.5 // names ("Gleb Kostarev") are stronger evidence than words
 	maxQueryTerms     = 80  // a long article's tail words are noise, and cost time
-	minInformativeIDF = 0.7 // terms in about half the pool or more do not count as shared evidence
+	minInformativeIDF = 0.7 // terms in about half of all documents or more do not count as shared evidence
 	// minTermsWithoutAnchor: an item sharing none of the story's names
 	// needs this many informative terms to count ("patients in halted
 	// lupus study" names no one but is plainly the same story).
-	minTermsWithoutAnchor = 5
+	minTermsWithoutAnchor = 7
+	// minTermsOneAnchor: an item sharing one name of the story needs
+	// this many informative terms in all.
+	minTermsOneAnchor = 4
 )
 
 // Index holds the candidate items of one cycle, ready to be scored against
@@ -35,6 +38,7 @@ const (
 // reuses buffers and a stem cache.
 type Index struct {
 	n        int
+	weights  *Weights
 	terms    map[string]*termInfo
 	norms    []float64
 	tokenize func(string) []term
@@ -50,16 +54,11 @@ type scratch struct {
 }
 
 type termInfo struct {
-	// seen and lower count the term's occurrences in candidates and how
-	// many were written lower-case: a word the pool writes in lower case
-	// ("bank" in "food bank") is a common word even where an article
-	// capitalizes it inside a name ("Orison Bank").
-	seen, lower int
-	id          int32 // order of first appearance, for deterministic sums
-	df          int
-	idf         float64
-	surface     string
-	postings    []posting // by ascending doc
+	id       int32 // order of first appearance, for deterministic sums
+	df       int
+	weight   // idf, where it came from, whether an everyday word
+	surface  string
+	postings []posting // by ascending doc
 }
 
 type posting struct {
@@ -67,13 +66,15 @@ type posting struct {
 	w   float64 // the term's weight in the doc: (1 + ln tf) · idf · boost
 }
 
-// NewIndex indexes items (title, categories, summary and content).
+// NewIndex indexes items (title, categories, summary and content). Term
+// weights come from w, never from the items: an item's score against an
+// article is the same in whatever pool it is scored.
 //
 // Memory matters here (20,000 items is a normal pool): each item's terms
 // are counted in one reused map and kept as a flat list of (term, tf)
 // pairs, and posting lists are allocated once at their final size.
-func NewIndex(items []feed.Item) *Index {
-	ix := &Index{n: len(items), terms: map[string]*termInfo{}, norms: make([]float64, len(items)), tokenize: newTokenizer()}
+func NewIndex(items []feed.Item, w *Weights) *Index {
+	ix := &Index{n: len(items), weights: w, terms: map[string]*termInfo{}, norms: make([]float64, len(items)), tokenize: newTokenizer()}
 	type entry struct {
 		ti *termInfo
 		tf float64
@@ -107,10 +108,7 @@ func NewIndex(items []feed.Item) *Index {
 		return &scratch{dot: make([]float64, ix.n), info: make([]uint8, ix.n), anchor: make([]uint8, ix.n)}
 	}
 	for k, ti := range ix.terms {
-		ti.idf = idf(ix.n, ti.df)
-		if strings.HasPrefix(k, "name:") {
-			ti.idf *= nameBoost
-		}
+		ti.weight = w.of(k)
 		ti.postings = make([]posting, 0, ti.df)
 	}
 	for i := range items {
@@ -125,12 +123,6 @@ func NewIndex(items []feed.Item) *Index {
 	return ix
 }
 
-// idf is smoothed so a term in every document still weighs a little and a
-// term in none does not blow up.
-func idf(n, df int) float64 {
-	return math.Log((float64(n) + 1) / (float64(df) + 0.5))
-}
-
 func (ix *Index) add(tf map[*termInfo]float64, text string, w float64) {
 	for _, t := range ix.tokenize(text) {
 		ti := ix.terms[t.key]
@@ -139,16 +131,7 @@ func (ix *Index) add(tf map[*termInfo]float64, text string, w float64) {
 			ix.terms[t.key] = ti
 		}
 		tf[ti] += w
-		ti.seen++
-		if t.lower {
-			ti.lower++
-		}
 	}
-}
-
-// common reports whether the pool mostly writes the term in lower case.
-func (ti *termInfo) common() bool {
-	return ti != nil && ti.lower*5 > ti.seen
 }
 
 // Doc is an article as the scorer sees it.
@@ -163,8 +146,10 @@ type Doc struct {
 
 // Contribution is one shared term's part of a score.
 type Contribution struct {
-	Term  string  `json:"term"`
-	Value float64 `json:"value"`
+	Term   string  `json:"term"`
+	Value  float64 `json:"value"`
+	Weight float64 `json:"weight"` // the term's idf
+	Source Source  `json:"source"` // where the weight came from
 }
 
 // Match is one candidate's score against an article.
@@ -174,6 +159,9 @@ type Match struct {
 	Raw   float64        // cosine before the evidence rule
 	Terms []Contribution // shared terms, largest first
 	Weak  bool           // too little evidence: see WeakReason
+	// Shared counts the informative terms in common, Anchors those of
+	// them that are names of the story.
+	Shared, Anchors int
 	// WeakReason says why a match is weak: fewer than two informative
 	// shared terms, or none of the story's names (anchors).
 	WeakReason string
@@ -183,6 +171,9 @@ type Match struct {
 const (
 	ReasonOneTerm  = "only one informative term in common"
 	ReasonNoAnchor = "no name or proper noun of the story in common"
+	// ReasonOneAnchor: a shared surname or place alone is how a
+	// footballer's goal or a village fete looks like the story.
+	ReasonOneAnchor = "only one name of the story in common, and little else"
 )
 
 type queryTerm struct {
@@ -190,6 +181,7 @@ type queryTerm struct {
 	w      float64
 	ti     *termInfo // nil when no candidate has the term
 	anchor bool      // a name or proper noun of the story
+	name   bool      // a run of capitalized words: evidence only as an anchor
 }
 
 // query turns an article into its weighted top terms and their norm.
@@ -249,20 +241,20 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 	q := make([]queryTerm, 0, len(tf))
 	for k, v := range tf {
 		ti := ix.terms[k]
-		var id float64
+		var wt weight
 		if ti != nil {
-			id = ti.idf
+			wt = ti.weight
 		} else {
-			// As informative as the rarest term the pool has, no more:
-			// otherwise, in a small pool, words no candidate uses would
-			// crowd the ones they do use out of the top terms.
-			id = idf(ix.n, 1)
-			if strings.HasPrefix(k, "name:") {
-				id *= nameBoost
-			}
+			wt = ix.weights.of(k)
 		}
-		anchor := anchors[k] && !ti.common()
-		q = append(q, queryTerm{key: k, w: (1 + math.Log(v)) * id, ti: ti, anchor: anchor})
+		anchor := anchors[k] && !wt.common
+		name := strings.HasPrefix(k, "name:")
+		if name {
+			// "Stenvik Minerals" is the name "Stenvik" again, not a second
+			// piece of evidence; "Timur Laskarev" is two.
+			anchor = anchors[k] && ix.weights.uncommonWords(k) >= 2
+		}
+		q = append(q, queryTerm{key: k, w: (1 + math.Log(v)) * wt.idf, ti: ti, anchor: anchor, name: name})
 	}
 	sort.Slice(q, func(i, j int) bool {
 		if q[i].w != q[j].w {
@@ -307,8 +299,7 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		if t.ti == nil {
 			continue
 		}
-		// In a pool of a handful of items "half the pool" says nothing.
-		informative := t.ti.idf >= minInformativeIDF || ix.n < 10
+		informative := t.ti.idf >= minInformativeIDF && !t.name
 		for _, p := range t.ti.postings {
 			if dot[p.doc] == 0 {
 				touched = append(touched, p.doc)
@@ -328,12 +319,14 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 			continue
 		}
 		raw := dot[doc] / (qnorm * ix.norms[doc])
-		m := Match{Item: int(doc), Raw: raw, Score: raw}
+		m := Match{Item: int(doc), Raw: raw, Score: raw, Shared: int(info[doc]), Anchors: int(anchor[doc])}
 		switch {
 		case info[doc] < 2:
 			m.Weak, m.WeakReason = true, ReasonOneTerm
 		case hasAnchors && anchor[doc] == 0 && info[doc] < minTermsWithoutAnchor:
 			m.Weak, m.WeakReason = true, ReasonNoAnchor
+		case hasAnchors && anchor[doc] == 1 && info[doc] < minTermsOneAnchor:
+			m.Weak, m.WeakReason = true, ReasonOneAnchor
 		}
 		if m.Weak {
 			m.Score = 0
@@ -363,7 +356,8 @@ func (ix *Index) contributions(q []queryTerm, qnorm float64, doc int32) []Contri
 		ps := t.ti.postings
 		i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= doc })
 		if i < len(ps) && ps[i].doc == doc {
-			cs = append(cs, Contribution{Term: t.ti.surface, Value: t.w * ps[i].w / (qnorm * ix.norms[doc])})
+			cs = append(cs, Contribution{Term: t.ti.surface, Value: t.w * ps[i].w / (qnorm * ix.norms[doc]),
+				Weight: t.ti.idf, Source: t.ti.source})
 		}
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Value > cs[j].Value })

@@ -18,8 +18,15 @@ func TestTokenize(t *testing.T) {
 		{"Gleb Kostarev, the Head of Binance Russia, met Rosfinmonitoring.", []string{"name:gleb kostarev", "binanc", "rosfinmonitor"}, []string{"the", "of"}},
 		{"The World Bank provides aid.", []string{"name:world bank", "bank", "aid"}, []string{"name:the world bank"}},
 		{"Binance’s regulators", []string{"binanc", "regul"}, []string{"binances"}},
-		{"Банк России ввёл санкции", []string{"банк", "росс"}, nil},
-		{"Crème Brûlée", []string{"name:creme brulee"}, nil},
+		// Capitalized Cyrillic words are names: transliterated stems.
+		{"Банк России ввёл санкции", []string{"bank", "ross", "name:bank ross", "санкц"}, []string{"банк"}},
+		{"Crème Brûlée", []string{"name:creme brule"}, nil},
+		{"Суд над Тимуром Ласкаревым", []string{"name:timur laskarev", "timur", "laskarev"}, nil},
+		{"Адвокат: Тимур Ласкарев, Олега Сабурова", []string{"name:timur laskarev", "laskarev", "saburov"}, nil},
+		{"Timur Laskarev in court", []string{"name:timur laskarev"}, nil},
+		{"Навальный и Навального", []string{"navalni"}, []string{"навальн"}},
+		{"Alexei Navalny", []string{"navalni", "name:alexei navalni"}, nil},
+		{"в Велигорске, над Велигорском", []string{"veligorsk"}, nil},
 		{"<p>Hello <b>bank</b> &amp; co</p>", nil, nil},
 	}
 	for _, tt := range tests {
@@ -59,7 +66,7 @@ var doc = Doc{
 }
 
 func TestScoreRanksStoryFirstAndKeepsOneWordMatchesOut(t *testing.T) {
-	ix := NewIndex(pool)
+	ix := NewIndex(pool, mustBackgroundWeights())
 	ms := ix.Score(doc, 0)
 	if len(ms) == 0 || (ms[0].Item != 0 && ms[0].Item != 2) {
 		t.Fatalf("best match %+v", ms)
@@ -92,9 +99,9 @@ func TestScoreRanksStoryFirstAndKeepsOneWordMatchesOut(t *testing.T) {
 }
 
 func TestScoreIsDeterministic(t *testing.T) {
-	first := NewIndex(pool).Score(doc, 0)
+	first := NewIndex(pool, mustBackgroundWeights()).Score(doc, 0)
 	for range 20 {
-		if got := NewIndex(pool).Score(doc, 0); !reflect.DeepEqual(got, first) {
+		if got := NewIndex(pool, mustBackgroundWeights()).Score(doc, 0); !reflect.DeepEqual(got, first) {
 			t.Fatal("scores differ between runs")
 		}
 	}
@@ -125,5 +132,59 @@ func TestStemMixedScript(t *testing.T) {
 	}
 	if stem("5-летний") == "5-летний" {
 		t.Errorf("a word starting with a digit and written in Cyrillic was not stemmed")
+	}
+}
+
+// TestBackground: the embedded table parses, knows everyday words as
+// common and names as names, and weighs rare words above common ones.
+func TestBackground(t *testing.T) {
+	bg, err := DefaultBackground()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := NewWeights(bg, History{}, nil)
+	tests := []struct {
+		key    string
+		common bool
+		source Source
+	}{
+		{"bank", true, SourceBackground},
+		{Key("court"), true, SourceBackground},
+		{"london", false, SourceBackground},
+		{"laskarev", false, SourceUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			got := w.of(tt.key)
+			if got.common != tt.common || got.source != tt.source || got.idf <= 0 {
+				t.Errorf("%+v, want common %v from %s", got, tt.common, tt.source)
+			}
+		})
+	}
+	if !(w.of("bank").idf < w.of(Key("verdict")).idf && w.of(Key("verdict")).idf < w.of("laskarev").idf) {
+		t.Errorf("weights out of order: bank %v, verdict %v, laskarev %v", w.of("bank").idf, w.of(Key("verdict")).idf, w.of("laskarev").idf)
+	}
+	if _, err := parseBackground([]byte("not gzip")); err == nil {
+		t.Error("garbage parsed")
+	}
+}
+
+// TestHistoryOutweighsBackground: a term braid has seen in many items
+// weighs by the history, and the weight of a story's name does not
+// depend on what else is in the pool being scored.
+func TestHistoryOutweighsBackground(t *testing.T) {
+	bg, err := DefaultBackground()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := History{Docs: 50000, DF: map[string]int{Key("crypto"): 5000}}
+	w := NewWeights(bg, h, nil)
+	if got := w.of(Key("crypto")); got.source != SourceHistory || got.idf > 3 {
+		t.Errorf("crypto: %+v", got)
+	}
+	small := NewIndex(pool[:2], w).Score(doc, 0)
+	large := NewIndex(append(append([]feed.Item(nil), pool[:2]...), newSynthetic(3).items(2000)...), w).Score(doc, 0)
+	if len(small) == 0 || len(large) == 0 || small[0].Score != large[0].Score {
+		t.Errorf("score depends on the pool: %v vs %v", small, large)
 	}
 }

@@ -18,6 +18,8 @@ type Options struct {
 	MaxAge   time.Duration // older items are rejected; 0: no limit
 	MaxItems int           // related items per feed
 	Sources  map[string]SourceRule
+	// Weights weigh the terms; nil: the shipped background alone.
+	Weights *Weights
 }
 
 // SourceRule is one source's relatedness controls.
@@ -45,8 +47,12 @@ type Pool struct {
 
 // NewPool deduplicates the items and indexes them.
 func NewPool(items []feed.Item, opt Options) *Pool {
+	w := opt.Weights
+	if w == nil {
+		w = mustBackgroundWeights()
+	}
 	kept, dups := feed.Dedupe(items)
-	return &Pool{Items: kept, Dups: dups, index: NewIndex(kept), opt: opt}
+	return &Pool{Items: kept, Dups: dups, index: NewIndex(kept, w), opt: opt}
 }
 
 func (p *Pool) maxWeight() float64 {
@@ -93,6 +99,9 @@ type Decision struct {
 	Terms    []Contribution
 	Selected bool
 	Reason   string // why it was rejected; empty when selected
+	// Shared and Anchors: informative terms in common, and how many of
+	// them are names of the story.
+	Shared, Anchors int
 }
 
 // Decide judges the candidates for one article, best first: every one
@@ -127,7 +136,7 @@ func (p *Pool) Decide(t Target, now time.Time, all bool) []Decision {
 		weight, ruled := p.sourceVerdict(&it)
 		score := math.Min(1, m.Score*weight)
 		it.Score, it.Role = score, feed.RoleRelated
-		d := Decision{Item: it, Score: score, Cosine: m.Raw, Terms: m.Terms}
+		d := Decision{Item: it, Score: score, Cosine: m.Raw, Terms: m.Terms, Shared: m.Shared, Anchors: m.Anchors}
 		switch {
 		case ruled != "":
 			d.Reason = ruled

@@ -58,13 +58,37 @@ func stem(w string) string {
 	// A word with any Cyrillic letter is Russian: a digit or a Latin
 	// letter in front of it ("5-летний", "iPhone-версия") must not send
 	// it to the English stemmer.
-	if strings.IndexFunc(w, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) >= 0 {
+	if hasCyrillic(w) {
 		return russian.Stem(w, false)
 	}
+	return englishStem(w)
+}
+
+func englishStem(w string) string {
 	if len(w) <= 3 {
 		return w
 	}
 	return english.Stem(w, false)
+}
+
+// wordKey is a folded word's index key: its stem, or for a capitalized
+// Cyrillic word (a name, most likely) its transliterated stem, so names
+// meet across scripts.
+func wordKey(folded string, capital bool) string {
+	if capital && hasCyrillic(folded) {
+		return cyrillicNameKey(folded)
+	}
+	return stem(folded)
+}
+
+// Key is the index key of one word ("" for a stop word): the background
+// table is written in these keys.
+func Key(word string) string {
+	f := foldWord(word)
+	if isStop(f) || isAllDigits(f) {
+		return ""
+	}
+	return stem(f)
 }
 
 // foldWord lower-cases a word, drops its apostrophes and folds accents.
@@ -148,35 +172,39 @@ func splitWords(text string) []word {
 // words, and Snowball is the costliest step of indexing.
 func newTokenizer() func(string) []term {
 	cache := map[string]string{}
-	stemCached := func(w string) string {
-		if s, ok := cache[w]; ok {
+	keyCached := func(w string, capital bool) string {
+		ck := w
+		if capital && hasCyrillic(w) {
+			ck = "\x00" + w // a name's key differs from the word's
+		}
+		if s, ok := cache[ck]; ok {
 			return s
 		}
-		s := stem(w)
-		cache[w] = s
+		s := wordKey(w, capital)
+		cache[ck] = s
 		return s
 	}
-	return func(text string) []term { return tokenizeWith(text, stemCached) }
+	return func(text string) []term { return tokenizeWith(text, keyCached) }
 }
 
 // tokenize returns the terms of text: stems of non-stop words, plus one
 // name term for each run of two or more capitalized words.
-func tokenize(text string) []term { return tokenizeWith(text, stem) }
+func tokenize(text string) []term { return tokenizeWith(text, wordKey) }
 
-func tokenizeWith(text string, stem func(string) string) []term {
+func tokenizeWith(text string, key func(string, bool) string) []term {
 	ws := splitWords(text)
 	var out []term
 	var run []word
+	var runKeys []string
 	endRun := func() {
 		if len(run) >= 2 {
-			var keys, surf []string
+			var surf []string
 			for _, w := range run {
-				keys = append(keys, w.folded)
 				surf = append(surf, w.raw)
 			}
-			out = append(out, term{key: "name:" + strings.Join(keys, " "), surface: strings.Join(surf, " "), proper: true})
+			out = append(out, term{key: "name:" + strings.Join(runKeys, " "), surface: strings.Join(surf, " "), proper: true})
 		}
-		run = run[:0]
+		run, runKeys = run[:0], runKeys[:0]
 	}
 	for _, w := range ws {
 		if w.raw == "" {
@@ -184,17 +212,20 @@ func tokenizeWith(text string, stem func(string) string) []term {
 			continue
 		}
 		stop := isStop(w.folded)
-		if w.capital && !stop && !isAllDigits(w.folded) {
+		if stop || isAllDigits(w.folded) {
+			endRun()
+			continue
+		}
+		k := key(w.folded, w.capital)
+		if w.capital {
 			run = append(run, w)
+			runKeys = append(runKeys, k)
 		} else {
 			endRun()
 		}
-		if stop || isAllDigits(w.folded) {
-			continue
-		}
-		out = append(out, term{key: stem(w.folded), surface: strings.ToLower(w.raw),
+		out = append(out, term{key: k, surface: strings.ToLower(w.raw),
 			proper: w.capital && !w.sentStart, sentStart: w.sentStart, acronym: isAcronym(w.raw),
-			lower: !w.capital && !isAllDigits(w.folded)})
+			lower: !w.capital})
 	}
 	endRun()
 	return out

@@ -212,7 +212,7 @@ const (
 
 // DefaultMinScore is the shipped relatedness threshold; the scale is
 // documented in feed/related.
-const DefaultMinScore = 0.05
+const DefaultMinScore = 0.13
 
 // Load reads, decodes and validates the config at path.
 func Load(path string) (*Config, error) {

@@ -1,6 +1,7 @@
 package cycle
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"time"
@@ -15,9 +16,15 @@ import (
 const siteFeedItems = 50
 
 // selectRelated scores the pool against every article and keeps what each
-// article's feed gets.
-func (c *run) selectRelated() {
-	pool := related.NewPool(c.pool, selectionOptions(c.cfg.Related, c.cfg.Sources))
+// article's feed gets, then counts the pool into the term history.
+func (c *run) selectRelated(ctx context.Context) error {
+	w, err := weights(ctx, c.opt.Store, c.local)
+	if err != nil {
+		return err
+	}
+	opt := selectionOptions(c.cfg.Related, c.cfg.Sources)
+	opt.Weights = w
+	pool := related.NewPool(c.pool, opt)
 	c.pool = nil // deduplicated into the pool
 	c.cands = len(pool.Items)
 	c.sum.Items = c.cands
@@ -25,6 +32,8 @@ func (c *run) selectRelated() {
 	for i := range c.local {
 		c.related[i] = pool.Select(target(&c.local[i]), c.now)
 	}
+	c.recordTerms(ctx, pool.Items)
+	return nil
 }
 
 // build merges each article with its neighbours and related items, and

@@ -101,7 +101,9 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return c.finish(ctx)
 	}
 	c.progress(PhaseScore)
-	c.selectRelated()
+	if err := c.selectRelated(ctx); err != nil {
+		return nil, fmt.Errorf("select: %w", err)
+	}
 	feeds := c.build()
 	c.progress(PhaseWrite)
 	if err := c.publish(ctx, feeds); err != nil {

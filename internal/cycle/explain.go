@@ -51,7 +51,13 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 			pool = append(pool, it)
 		}
 	}
-	p := related.NewPool(pool, selectionOptions(cfg.Related, cfg.Sources))
+	w, err := weights(ctx, st, local)
+	if err != nil {
+		return nil, err
+	}
+	opt := selectionOptions(cfg.Related, cfg.Sources)
+	opt.Weights = w
+	p := related.NewPool(pool, opt)
 	for i := range local {
 		if local[i].art.Slug != slug {
 			continue

@@ -31,6 +31,8 @@ var tables = []table{
 	{"meta", []string{"key", "value"}},
 	{"leases", []string{"source", "node", "expires_ms"}},
 	{"pings", []string{"url", "hash"}},
+	{"term_docs", []string{"doc"}},
+	{"term_df", []string{"term", "df"}},
 }
 
 // Copy replaces everything in to with a consistent snapshot of from, in

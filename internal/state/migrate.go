@@ -64,6 +64,17 @@ var schema = []string{
 		url  TEXT PRIMARY KEY,
 		hash TEXT NOT NULL
 	);`,
+	// 5: term history for relatedness weights: every item braid has held
+	// counts once (term_docs remembers which), and term_df how many of
+	// them held each term. Items age out of the items table; their
+	// counts stay, so the history keeps growing past any one pool.
+	`CREATE TABLE term_docs (
+		doc TEXT PRIMARY KEY
+	);
+	CREATE TABLE term_df (
+		term TEXT PRIMARY KEY,
+		df   INTEGER NOT NULL
+	);`,
 }
 
 // migrationLock is the pg_advisory_xact_lock key all braid processes

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,7 +13,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"               // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/braid-feeds/braid/internal/state/dsn"
 )
@@ -56,11 +58,31 @@ func Open(ctx context.Context, target string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateRetrying(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("state: %s: %w", s.path, err)
 	}
 	return s, nil
+}
+
+// migrateRetrying migrates, waiting out SQLITE_BUSY. The busy timeout
+// covers waiting for a writer, but not every race of several processes
+// creating one file at once: switching a fresh file to WAL can fail at
+// once while another connection holds it, and the next try succeeds.
+func (s *Store) migrateRetrying(ctx context.Context) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := s.migrate(ctx)
+		var se *sqlite.Error
+		if err == nil || s.d.pg || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(20+rand.IntN(80)) * time.Millisecond):
+		}
+	}
 }
 
 func openSQLite(path string) (*Store, error) {

@@ -31,6 +31,7 @@ func Run(t *testing.T, fresh NewDSN) {
 		{"LeaseRelease", testLeaseRelease},
 		{"ClaimPing", testClaimPing},
 		{"PruneDropsLeases", testPruneDropsLeases},
+		{"TermHistory", testTermHistory},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, fresh) })
 	}
