@@ -3,6 +3,12 @@
 // vocabulary as bench/feedgen's items so that relatedness scoring has real
 // work. With -edit K it rewrites article K only (a new paragraph), which
 // is the "one article edited" cycle.
+//
+// Article text is mostly a language of its own (a few thousand made-up
+// words, Zipf-distributed, as real prose is) with one word in twelve
+// from the feeds' vocabulary: articles share some words with some items,
+// as a real site does with its sources, rather than every article
+// matching every item.
 package main
 
 import (
@@ -43,10 +49,15 @@ func main() {
 func article(i int, base time.Time, edited bool) []byte {
 	r := rand.New(rand.NewPCG(uint64(i), 7))
 	words := feedgen.Words()
+	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(lexicon)-1))
 	text := func(k int) string {
 		w := make([]string, k)
 		for j := range w {
-			w[j] = words[r.IntN(len(words))]
+			if r.IntN(12) == 0 {
+				w[j] = words[r.IntN(len(words))]
+			} else {
+				w[j] = lexicon[zipf.Uint64()]
+			}
 		}
 		return strings.Join(w, " ")
 	}
@@ -65,3 +76,19 @@ func article(i int, base time.Time, edited bool) []byte {
 	}
 	return []byte(b.String())
 }
+
+// lexicon is the made-up language: every two- and three-syllable word of
+// a small syllable set, in a fixed order.
+var lexicon = func() []string {
+	syl := strings.Fields("ka lo mi ne ru sa te vo da pi gu re no ma li fe to ba")
+	var out []string
+	for _, a := range syl {
+		for _, b := range syl {
+			out = append(out, a+b)
+			for _, c := range syl[:6] {
+				out = append(out, a+b+c)
+			}
+		}
+	}
+	return out
+}()
