@@ -31,6 +31,7 @@ var tables = []table{
 	{"meta", []string{"key", "value"}},
 	{"leases", []string{"source", "node", "expires_ms"}},
 	{"pings", []string{"url", "hash"}},
+	{"outputs", []string{"out", "path", "unit", "hash"}},
 }
 
 // Copy replaces everything in to with a consistent snapshot of from, in
