@@ -35,6 +35,7 @@ type Summary struct {
 	Items       int          // external items in the candidate pool
 	Written     int          // files whose content changed
 	Unchanged   int          // files left as they were
+	Removed     int          // files of feeds no longer published, removed
 	Changed     []string     // URLs of the feeds whose content changed
 	PingErr     error        // WebSub pings that failed (they stay queued)
 	Moved       []Moved      // sources that answered a permanent redirect

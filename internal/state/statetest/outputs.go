@@ -20,15 +20,15 @@ func testOutputs(t *testing.T, fresh NewDSN) {
 		drop []string
 		want map[string][]state.Output
 	}{
-		{"pending", "/srv/out", []state.Output{{"b/rss.xml", "feed:b", ""}, {"B/rss.xml", "feed:B", ""}, {"index.html", "index", ""}}, nil,
-			map[string][]state.Output{"/srv/out": {{"B/rss.xml", "feed:B", ""}, {"b/rss.xml", "feed:b", ""}, {"index.html", "index", ""}}}},
-		{"written", "/srv/out", []state.Output{{"b/rss.xml", "feed:b", "h1"}, {"index.html", "index", "h2"}}, []string{"B/rss.xml"},
-			map[string][]state.Output{"/srv/out": {{"b/rss.xml", "feed:b", "h1"}, {"index.html", "index", "h2"}}}},
-		{"other folder apart", "node2:/srv/out", []state.Output{{"index.html", "index", "h9"}}, []string{"b/rss.xml"},
-			map[string][]state.Output{"/srv/out": {{"b/rss.xml", "feed:b", "h1"}, {"index.html", "index", "h2"}},
-				"node2:/srv/out": {{"index.html", "index", "h9"}}}},
+		{"pending", "/srv/out", []state.Output{o("b/rss.xml", "feed:b", ""), o("B/rss.xml", "feed:B", ""), o("index.html", "index", "")}, nil,
+			map[string][]state.Output{"/srv/out": {o("B/rss.xml", "feed:B", ""), o("b/rss.xml", "feed:b", ""), o("index.html", "index", "")}}},
+		{"written", "/srv/out", []state.Output{o("b/rss.xml", "feed:b", "h1"), o("index.html", "index", "h2")}, []string{"B/rss.xml"},
+			map[string][]state.Output{"/srv/out": {o("b/rss.xml", "feed:b", "h1"), o("index.html", "index", "h2")}}},
+		{"other folder apart", "node2:/srv/out", []state.Output{o("index.html", "index", "h9")}, []string{"b/rss.xml"},
+			map[string][]state.Output{"/srv/out": {o("b/rss.xml", "feed:b", "h1"), o("index.html", "index", "h2")},
+				"node2:/srv/out": {o("index.html", "index", "h9")}}},
 		{"drop all", "/srv/out", nil, []string{"b/rss.xml", "index.html", "never"},
-			map[string][]state.Output{"/srv/out": nil, "node2:/srv/out": {{"index.html", "index", "h9"}}}},
+			map[string][]state.Output{"/srv/out": nil, "node2:/srv/out": {o("index.html", "index", "h9")}}},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -44,3 +44,5 @@ func testOutputs(t *testing.T, fresh NewDSN) {
 		})
 	}
 }
+
+func o(path, unit, hash string) state.Output { return state.Output{Path: path, Unit: unit, Hash: hash} }
