@@ -70,8 +70,13 @@ type SourceFailure struct {
 
 // String is the one-line summary printed at the end of a cycle.
 func (s *Summary) String() string {
-	return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d not due, %d failed; %d items; files: %d written, %d unchanged; %s",
-		s.Articles, s.SourcesOK, s.NotModified, s.Skipped, len(s.Failed), s.Items, s.Written, s.Unchanged,
+	removed := ""
+	if s.Removed > 0 {
+		// Only when there were any: most cycles remove nothing.
+		removed = fmt.Sprintf(", %d removed", s.Removed)
+	}
+	return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d not due, %d failed; %d items; files: %d written, %d unchanged%s; %s",
+		s.Articles, s.SourcesOK, s.NotModified, s.Skipped, len(s.Failed), s.Items, s.Written, s.Unchanged, removed,
 		s.Duration.Round(time.Millisecond))
 }
 
