@@ -13,4 +13,3 @@ func (d *Dir) sync() error {
 	defer f.Close()
 	return unix.Syncfs(int(f.Fd()))
 }
-
