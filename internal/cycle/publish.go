@@ -46,12 +46,12 @@ func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
 		if err := c.opt.Store.SaveOutputs(ctx, key, records(p.dirty, false), nil); err != nil {
 			return err
 		}
-	}
-	if err := writeAll(ctx, pub, files, p.stale); err != nil {
-		return fmt.Errorf("%w: %w", ErrOutput, err)
-	}
-	if err := c.opt.Store.SaveOutputs(ctx, key, records(p.dirty, true), p.stale); err != nil {
-		return err
+		if err := writeAll(ctx, pub, files, p.stale); err != nil {
+			return fmt.Errorf("%w: %w", ErrOutput, err)
+		}
+		if err := c.opt.Store.SaveOutputs(ctx, key, records(p.dirty, true), p.stale); err != nil {
+			return err
+		}
 	}
 	if err := c.opt.Store.SetMeta(ctx, metaFingerprint, c.fp); err != nil {
 		return err
