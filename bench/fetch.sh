@@ -19,14 +19,14 @@
 #
 # Env: ONLY_BRAID (1: skip the fetch-only and naive runs, e.g. to compare
 #      concurrencies: for c in 8 16 32 64; do CONCURRENCY=$c ONLY_BRAID=1 PER_ADDR=10 bench/fetch.sh 500; done)
-#      LATENCY (50ms)  CONCURRENCY (32, braid's default)  PER_HOST (2, the
+#      LATENCY (50ms)  CONCURRENCY (64, braid's default)  PER_HOST (2, the
 #      default)  PER_ADDR (4)  ITEMS (20 per feed)  PORT (18080)  CTL (127.0.0.1:18079)
 # Needs: Go, curl, GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LATENCY=${LATENCY:-50ms}
-CONCURRENCY=${CONCURRENCY:-32}
+CONCURRENCY=${CONCURRENCY:-64}
 PER_HOST=${PER_HOST:-2}
 PER_ADDR=${PER_ADDR:-4}
 ITEMS=${ITEMS:-20}
