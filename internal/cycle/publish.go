@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"strconv"
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
@@ -52,6 +53,9 @@ func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
 		if err := c.opt.Store.SaveOutputs(ctx, key, records(p.dirty, true), p.stale); err != nil {
 			return err
 		}
+	}
+	if err := c.opt.Store.SetMeta(ctx, metaCandidates, strconv.Itoa(c.cands)); err != nil {
+		return err
 	}
 	if err := c.opt.Store.SetMeta(ctx, metaFingerprint, c.fp); err != nil {
 		return err
