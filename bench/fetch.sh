@@ -17,14 +17,16 @@
 # sys), peak RSS (/usr/bin/time -v), bytes downloaded (counted on the
 # server's sockets: headers and bodies) and requests per answer status.
 #
-# Env: LATENCY (50ms)  CONCURRENCY (16, braid's default)  PER_HOST (2, the
+# Env: ONLY_BRAID (1: skip the fetch-only and naive runs, e.g. to compare
+#      concurrencies: for c in 8 16 32 64; do CONCURRENCY=$c ONLY_BRAID=1 PER_ADDR=10 bench/fetch.sh 500; done)
+#      LATENCY (50ms)  CONCURRENCY (64, braid's default)  PER_HOST (2, the
 #      default)  PER_ADDR (4)  ITEMS (20 per feed)  PORT (18080)  CTL (127.0.0.1:18079)
 # Needs: Go, curl, GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LATENCY=${LATENCY:-50ms}
-CONCURRENCY=${CONCURRENCY:-16}
+CONCURRENCY=${CONCURRENCY:-64}
 PER_HOST=${PER_HOST:-2}
 PER_ADDR=${PER_ADDR:-4}
 ITEMS=${ITEMS:-20}
@@ -94,6 +96,10 @@ for n in "${sizes[@]}"; do
     w[$run]=$wall c[$run]=$cpu b[${run#cycle }]=$bytes
     echo "| $n | braid $run | $wall | $cpu | $rss_mb | $bytes | $requests | $says |"
   done
+  if [[ ${ONLY_BRAID:-} == 1 ]]; then
+    kill "$server"; wait "$server" 2>/dev/null || true; server=
+    continue
+  fi
   for run in "fetch 1" "fetch 2"; do
     measure "$work/fetchonly" -config "$site/config.yaml" -state "$site/fetchonly.db"
     stats

@@ -36,10 +36,20 @@ software startup platform users online network telecom mobile broadband satellit
 company chief executive profit loss merger deal contract tender plan project delay cost budget
 week month year today yesterday morning evening new old first last largest smallest record`)
 
+// Words is the vocabulary, for generators of articles to score against
+// these feeds.
+func Words() []string { return words }
+
 // Feed is the i-th generated feed: n items, dated back from base one
 // hour apart.
-func Feed(i, n int, base time.Time) []byte {
-	r := rand.New(rand.NewPCG(uint64(i), 42))
+func Feed(i, n int, base time.Time) []byte { return FeedGen(i, 0, n, base) }
+
+// FeedGen is generation gen of feed i: generation 0 is Feed; each later
+// one has n new items (new guids, new text), newer than the last's, as a
+// source that published n stories since.
+func FeedGen(i, gen, n int, base time.Time) []byte {
+	r := rand.New(rand.NewPCG(uint64(i), 42+uint64(gen)))
+	base = base.Add(time.Duration(gen) * time.Hour)
 	text := func(k int) string {
 		w := make([]string, k)
 		for j := range w {
@@ -61,12 +71,12 @@ func Feed(i, n int, base time.Time) []byte {
 		fmt.Fprintf(&b, `<item>
 <title>%s</title>
 <link>https://feeds%d.example/%d/%s</link>
-<guid isPermaLink="false">feed-%d-item-%d</guid>
+<guid isPermaLink="false">feed-%d-item-%d%s</guid>
 <pubDate>%s</pubDate>
 <category>%s</category>
 <description><![CDATA[<p>%s.</p><p>%s. <a href="/more/%d">More</a></p>]]></description>
 </item>
-`, html.EscapeString(title), i, j, strings.ReplaceAll(title, " ", "-"), i, j,
+`, html.EscapeString(title), i, j, strings.ReplaceAll(title, " ", "-"), i, j, genSuffix(gen),
 			base.Add(-time.Duration(i%24+j)*time.Hour).Format(time.RFC1123Z), words[r.IntN(len(words))],
 			text(40+r.IntN(30)), text(20+r.IntN(30)), j)
 	}
@@ -74,15 +84,26 @@ func Feed(i, n int, base time.Time) []byte {
 	return b.Bytes()
 }
 
+// genSuffix keeps generation 0's guids as they always were.
+func genSuffix(gen int) string {
+	if gen == 0 {
+		return ""
+	}
+	return fmt.Sprintf("-gen-%d", gen)
+}
+
 // Server serves Feed(0..N-1) at /feed/<i>.xml.
 type Server struct {
 	Latency time.Duration
+	base    time.Time
+	items   int
+	gens    []int
 	plain   [][]byte
 	gz      [][]byte
 	etags   []string
 	lastMod string
 
-	mu       sync.Mutex
+	mu       sync.Mutex // guards requests, and the feeds for Bump
 	requests map[int]int64
 	body     atomic.Int64
 }
@@ -90,19 +111,36 @@ type Server struct {
 // NewServer generates n feeds of items items each.
 func NewServer(n, items int, latency time.Duration) *Server {
 	base := time.Now().UTC().Truncate(time.Hour)
-	s := &Server{Latency: latency, requests: map[int]int64{}, lastMod: base.Format(http.TimeFormat)}
+	s := &Server{Latency: latency, requests: map[int]int64{}, lastMod: base.Format(http.TimeFormat), base: base, items: items,
+		gens: make([]int, n), plain: make([][]byte, n), gz: make([][]byte, n), etags: make([]string, n)}
 	for i := range n {
-		f := Feed(i, items, base)
-		var z bytes.Buffer
-		zw := gzip.NewWriter(&z)
-		zw.Write(f)
-		zw.Close()
-		sum := sha256.Sum256(f)
-		s.plain = append(s.plain, f)
-		s.gz = append(s.gz, z.Bytes())
-		s.etags = append(s.etags, `"`+hex.EncodeToString(sum[:8])+`"`)
+		s.set(i)
 	}
 	return s
+}
+
+// set generates feed i at its current generation.
+func (s *Server) set(i int) {
+	f := FeedGen(i, s.gens[i], s.items, s.base)
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(f)
+	zw.Close()
+	sum := sha256.Sum256(f)
+	s.plain[i], s.gz[i], s.etags[i] = f, z.Bytes(), `"`+hex.EncodeToString(sum[:8])+`"`
+}
+
+// Bump replaces feed i with its next generation: as many new items as it
+// had, none of the old ones. It reports false for no such feed.
+func (s *Server) Bump(i int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i < 0 || i >= len(s.plain) {
+		return false
+	}
+	s.gens[i]++
+	s.set(i)
+	return true
 }
 
 // URLPath is the path of feed i.
@@ -112,24 +150,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(s.Latency)
 	name, ok := strings.CutPrefix(r.URL.Path, "/feed/")
 	i, err := strconv.Atoi(strings.TrimSuffix(name, ".xml"))
-	if !ok || err != nil || i < 0 || i >= len(s.plain) {
+	s.mu.Lock()
+	n := len(s.plain)
+	s.mu.Unlock()
+	if !ok || err != nil || i < 0 || i >= n {
 		s.count(http.StatusNotFound, 0)
 		http.NotFound(w, r)
 		return
 	}
+	s.mu.Lock()
+	etag, plain, gz := s.etags[i], s.plain[i], s.gz[i]
+	s.mu.Unlock()
 	h := w.Header()
-	h.Set("ETag", s.etags[i])
+	h.Set("ETag", etag)
 	h.Set("Last-Modified", s.lastMod)
-	if inm := r.Header.Get("If-None-Match"); inm != "" && inm == s.etags[i] {
+	if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
 		s.count(http.StatusNotModified, 0)
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	h.Set("Content-Type", "application/rss+xml; charset=utf-8")
-	body := s.plain[i]
+	body := plain
 	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		h.Set("Content-Encoding", "gzip")
-		body = s.gz[i]
+		body = gz
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	s.count(http.StatusOK, len(body))

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -87,6 +88,14 @@ func main() {
 			wire.Store(0)
 		}
 		json.NewEncoder(w).Encode(out)
+	})
+	// POST /bump?feed=i: feed i publishes a whole new set of items, for
+	// bench/scale.sh's "one source changed" cycle.
+	mux.HandleFunc("POST /bump", func(w http.ResponseWriter, r *http.Request) {
+		i, err := strconv.Atoi(r.URL.Query().Get("feed"))
+		if err != nil || !srv.Bump(i) {
+			http.Error(w, "no such feed", http.StatusNotFound)
+		}
 	})
 	log.Printf("serving %d feeds on %d addresses from %s:%d, latency %v", *n, hosts, *first, *port, *latency)
 	log.Fatal(http.ListenAndServe(*ctl, mux))

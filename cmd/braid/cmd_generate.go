@@ -153,10 +153,11 @@ func writeSummaryJSON(w io.Writer, s *cycle.Summary) error {
 		Items          int      `json:"items"`
 		FilesWritten   int      `json:"files_written"`
 		FilesUnchanged int      `json:"files_unchanged"`
+		FilesRemoved   int      `json:"files_removed"`
 		ChangedFeeds   []string `json:"changed_feeds"`
 		DurationMS     int64    `json:"duration_ms"`
 	}{Articles: s.Articles, SourcesOK: s.SourcesOK, NotModified: s.NotModified, NotDue: s.Skipped, Items: s.Items,
-		FilesWritten: s.Written, FilesUnchanged: s.Unchanged, ChangedFeeds: s.Changed,
+		FilesWritten: s.Written, FilesUnchanged: s.Unchanged, FilesRemoved: s.Removed, ChangedFeeds: s.Changed,
 		DurationMS: s.Duration.Milliseconds(), SourcesFailed: []failed{}, Sources: []source{}}
 	if out.ChangedFeeds == nil {
 		out.ChangedFeeds = []string{}

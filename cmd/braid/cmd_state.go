@@ -55,10 +55,6 @@ at --to.`,
 	return cmd
 }
 
-// tableOrder is the order counts are printed in: the state's tables,
-// parents first.
-var tableOrder = []string{"articles", "sources", "items", "meta", "leases", "pings"}
-
 func runStateMigrate(ctx context.Context, opts *stateMigrateOptions, stdout io.Writer) error {
 	if opts.to == "" {
 		return fmt.Errorf("%w: state migrate needs --to URL", errUsage)
@@ -91,7 +87,7 @@ func runStateMigrate(ctx context.Context, opts *stateMigrateOptions, stdout io.W
 		return err
 	}
 	fmt.Fprintf(stdout, "copied %s (%s) to %s (%s):\n", from.Path(), from.Backend(), to.Path(), to.Backend())
-	for _, t := range tableOrder {
+	for _, t := range state.Tables() {
 		fmt.Fprintf(stdout, "  %-9s %d rows\n", t, counts[t])
 	}
 	fmt.Fprintln(stdout, "verified: every table holds exactly the rows read")

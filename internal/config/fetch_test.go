@@ -14,7 +14,7 @@ func TestFetchDefaults(t *testing.T) {
 	}
 	f := c.Fetch
 	if time.Duration(f.Timeout) != 20*time.Second || time.Duration(f.ConnectTimeout) != 10*time.Second ||
-		f.MaxBytes != 10<<20 || f.Concurrency != 16 || f.PerHost != 2 || !f.RespectHints || f.UserAgent != "" {
+		f.MaxBytes != 10<<20 || f.Concurrency != 64 || f.PerHost != 2 || !f.RespectHints || f.UserAgent != "" {
 		t.Errorf("defaults: %+v", f)
 	}
 	c, err = Load(write(t, minimal+"fetch:\n  respect_hints: false\n  per_host: 4\n  connect_timeout: 3s\n  timeout: 1m\n"))
@@ -22,7 +22,7 @@ func TestFetchDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Fetch.RespectHints || c.Fetch.PerHost != 4 || time.Duration(c.Fetch.ConnectTimeout) != 3*time.Second ||
-		time.Duration(c.Fetch.Timeout) != time.Minute || c.Fetch.Concurrency != 16 {
+		time.Duration(c.Fetch.Timeout) != time.Minute || c.Fetch.Concurrency != 64 {
 		t.Errorf("set: %+v", c.Fetch)
 	}
 }

@@ -14,7 +14,12 @@ import (
 	"github.com/braid-feeds/braid/internal/config"
 )
 
-const metaFingerprint = "inputs_fingerprint"
+const (
+	metaFingerprint = "inputs_fingerprint"
+	// metaCandidates is the candidate count of the cycle that stored the
+	// fingerprint, for the summary of cycles that skip selection.
+	metaCandidates = "candidate_items"
+)
 
 // fingerprint hashes everything the published files are made from: the
 // braid version, the config, the articles with their neighbours, every

@@ -4,19 +4,33 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"strconv"
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/publish"
+	"github.com/braid-feeds/braid/internal/state"
 )
 
-// publish renders every feed in every configured format, then the index
-// page and the OPML list, writes what changed and records the cycle.
-// Everything is rendered before anything is written: a feed that cannot
-// be rendered leaves out/ as it was.
+// publish renders the units whose inputs changed (or whose files are
+// missing), writes them, removes the files of units that are gone, makes
+// it all durable with one sync, and only then records the cycle in the
+// state. Everything to write is rendered before anything is written: a
+// feed that cannot be rendered leaves out/ as it was.
+//
+// Before writing, the files about to change are recorded with an empty
+// hash and the site fingerprint is cleared: a cycle killed halfway
+// leaves them marked for rewriting, so the next cycle publishes what a
+// fresh one would even if its inputs went back to what they were.
 func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
-	files, err := renderAll(c.cfg, feeds, c.local, c.health)
+	key := outputsKey(c.cfg)
+	prev, err := c.opt.Store.Outputs(ctx, key)
+	if err != nil {
+		return err
+	}
+	p := planOutputs(c.cfg.Out, c.units(feeds), prev)
+	files, err := renderUnits(p.dirty)
 	if err != nil {
 		return err
 	}
@@ -26,18 +40,62 @@ func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
 	}
 	defer pub.Close()
 	_ = pub.CleanTemp()
-	for _, f := range files {
-		if err := pub.Write(ctx, f.path, f.data); err != nil {
+	if len(p.dirty)+len(p.stale) > 0 {
+		if err := c.opt.Store.SetMeta(ctx, c.fingerprintKey(), ""); err != nil {
+			return err
+		}
+		if err := c.opt.Store.SaveOutputs(ctx, key, records(p.dirty, false), nil); err != nil {
+			return err
+		}
+		if err := writeAll(ctx, pub, files, p.stale); err != nil {
 			return fmt.Errorf("%w: %w", ErrOutput, err)
 		}
+		if err := c.opt.Store.SaveOutputs(ctx, key, records(p.dirty, true), p.stale); err != nil {
+			return err
+		}
+	}
+	if err := c.opt.Store.SetMeta(ctx, metaCandidates, strconv.Itoa(c.cands)); err != nil {
+		return err
 	}
 	if err := c.opt.Store.SetMeta(ctx, c.fingerprintKey(), c.fp); err != nil {
 		return err
 	}
-	c.sum.Written, c.sum.Unchanged = pub.Written, pub.Unchanged
+	c.sum.Written, c.sum.Unchanged, c.sum.Removed = pub.Written, pub.Unchanged+p.clean, len(pub.Removed)
 	c.sum.Changed = changedFeeds(c.cfg, pub.Changed)
 	c.hashes = feedHashes(c.cfg, files)
 	return nil
+}
+
+// writeAll writes the files in order, then removes the stale ones (the
+// index written just before no longer lists them), then syncs once.
+func writeAll(ctx context.Context, pub *publish.Dir, files []file, stale []string) error {
+	for _, f := range files {
+		if err := pub.Write(ctx, f.path, f.data); err != nil {
+			return err
+		}
+	}
+	for _, rel := range stale {
+		if err := pub.Remove(ctx, rel); err != nil {
+			return err
+		}
+	}
+	return pub.Sync(ctx)
+}
+
+// records are the state's rows for the files of units: with their hash
+// once written, with none while being written.
+func records(units []unit, written bool) []state.Output {
+	var out []state.Output
+	for _, u := range units {
+		h := ""
+		if written {
+			h = u.hash
+		}
+		for _, p := range u.paths {
+			out = append(out, state.Output{Path: p, Unit: u.name, Hash: h})
+		}
+	}
+	return out
 }
 
 // file is one rendered output file, relative to out/.
@@ -46,45 +104,49 @@ type file struct {
 	data []byte
 }
 
-// renderAll renders every article feed, the site-wide feed, index.html and
-// feeds.opml, in that order: the index must never list a feed that is not
-// there yet.
-func renderAll(cfg *config.Config, feeds builtFeeds, local []articleFeed, health []render.IndexSource) ([]file, error) {
+func renderUnits(units []unit) ([]file, error) {
 	var files []file
-	for i := range feeds.articles {
-		fs, err := renderFeed(cfg, local[i].art.Slug, &feeds.articles[i])
+	for _, u := range units {
+		fs, err := u.render()
 		if err != nil {
 			return nil, err
 		}
 		files = append(files, fs...)
 	}
-	site := &feeds.site
-	fs, err := renderFeed(cfg, "", site)
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, fs...)
+	return files, nil
+}
 
-	idx := render.IndexData{Site: site.Channel, Generated: site.Updated, Sources: health}
+// units are every article feed, the site-wide feed, index.html and
+// feeds.opml, in that order: written in that order, the index never
+// lists a feed that is not there yet.
+func (c *run) units(feeds builtFeeds) []unit {
+	cfg, v := c.cfg, c.opt.Version
+	units := make([]unit, 0, len(feeds.articles)+3)
+	for i := range feeds.articles {
+		slug := c.local[i].art.Slug
+		units = append(units, feedUnit(cfg, v, unitFeed(slug), slug, &feeds.articles[i]))
+	}
+	site := &feeds.site
+	units = append(units, feedUnit(cfg, v, unitSite, "", site))
+
+	idx := render.IndexData{Site: site.Channel, Generated: site.Updated, Sources: c.health}
 	idx.Site.Self = published(cfg, idx.Site.Self)
 	opml := []render.OPMLEntry{{Title: site.Title, HTMLURL: site.Link, XMLURL: idx.Site.Self.First()}}
 	for i := range feeds.articles {
 		f := &feeds.articles[i]
 		links := published(cfg, f.Self)
 		idx.Feeds = append(idx.Feeds, render.IndexFeed{
-			Title: local[i].art.Title, ArticleURL: f.Link, Links: links, Related: countRelated(f.Items), Published: local[i].item.Published,
+			Title: c.local[i].art.Title, ArticleURL: f.Link, Links: links, Related: countRelated(f.Items), Published: c.local[i].item.Published,
 		})
 		opml = append(opml, render.OPMLEntry{Title: f.Title, HTMLURL: f.Link, XMLURL: links.First()})
 	}
-	page, err := render.Index(idx)
-	if err != nil {
-		return nil, fmt.Errorf("render index.html: %w", err)
-	}
-	list, err := render.OPML(cfg.Site.Title, opml)
-	if err != nil {
-		return nil, fmt.Errorf("render feeds.opml: %w", err)
-	}
-	return append(files, file{"index.html", page}, file{"feeds.opml", list}), nil
+	title := cfg.Site.Title
+	return append(units,
+		dataUnit(cfg, v, unitIndex, "index.html", idx, func() ([]byte, error) { return render.Index(idx) }),
+		dataUnit(cfg, v, unitOPML, "feeds.opml", struct {
+			Title   string
+			Entries []render.OPMLEntry
+		}{title, opml}, func() ([]byte, error) { return render.OPML(title, opml) }))
 }
 
 // renderFeed renders one feed in each configured format; dir is the

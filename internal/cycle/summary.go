@@ -36,6 +36,7 @@ type Summary struct {
 	Items       int          // external items in the candidate pool
 	Written     int          // files whose content changed
 	Unchanged   int          // files left as they were
+	Removed     int          // files of feeds no longer published, removed
 	Changed     []string     // URLs of the feeds whose content changed
 	PingErr     error        // WebSub pings that failed (they stay queued)
 	Moved       []Moved      // sources that answered a permanent redirect
@@ -72,13 +73,17 @@ type SourceFailure struct {
 
 // String is the one-line summary printed at the end of a cycle.
 func (s *Summary) String() string {
-	if s.Leased > 0 {
-		return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d not due, %d fetched by other nodes, %d failed; %d items; files: %d written, %d unchanged; %s",
-			s.Articles, s.SourcesOK, s.NotModified, s.Skipped, s.Leased, len(s.Failed), s.Items, s.Written, s.Unchanged,
-			s.Duration.Round(time.Millisecond))
+	removed := ""
+	if s.Removed > 0 {
+		// Only when there were any: most cycles remove nothing.
+		removed = fmt.Sprintf(", %d removed", s.Removed)
 	}
-	return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d not due, %d failed; %d items; files: %d written, %d unchanged; %s",
-		s.Articles, s.SourcesOK, s.NotModified, s.Skipped, len(s.Failed), s.Items, s.Written, s.Unchanged,
+	leased := ""
+	if s.Leased > 0 {
+		leased = fmt.Sprintf(", %d fetched by other nodes", s.Leased)
+	}
+	return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d not due%s, %d failed; %d items; files: %d written, %d unchanged%s; %s",
+		s.Articles, s.SourcesOK, s.NotModified, s.Skipped, leased, len(s.Failed), s.Items, s.Written, s.Unchanged, removed,
 		s.Duration.Round(time.Millisecond))
 }
 

@@ -3,9 +3,12 @@
 // file, and a file whose bytes did not change keeps its mtime, which is
 // what HTTP caches and rsync-style deploys key on.
 //
-// Every write goes through github.com/google/renameio (temp file in the
-// same folder, fsync, rename) with an os.Root on the output folder, so a
-// symlink planted inside out/ can never send a write outside it.
+// Every write to the output folder goes to a temporary file created with
+// O_EXCL in the file's own folder and is then renamed over the file, all
+// through an os.Root on the output folder, so a symlink planted inside
+// out/ can never send a write outside it. Files are not fsynced one by
+// one: a cycle writes everything and then calls Sync once (syncfs on
+// Linux) before the state records the cycle as published.
 package publish
 
 import (
@@ -14,10 +17,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +36,9 @@ type Dir struct {
 	Written   int      // files whose content changed
 	Unchanged int      // files left alone
 	Changed   []string // slash-separated paths of the files written
+	Removed   []string // slash-separated paths of the files removed
+
+	dirs map[string]bool // folders written or removed in, for Sync
 }
 
 // New returns a publisher for dir, creating it if needed. Close it when done.
@@ -42,7 +50,7 @@ func New(dir string) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
-	return &Dir{root: root, dir: dir}, nil
+	return &Dir{root: root, dir: dir, dirs: map[string]bool{}}, nil
 }
 
 // Close releases the output folder.
@@ -68,12 +76,92 @@ func (d *Dir) Write(ctx context.Context, rel string, data []byte) error {
 	if err := d.mkdir(path.Dir(clean)); err != nil {
 		return fmt.Errorf("publish: %s: %w", rel, err)
 	}
-	err := renameio.WriteFile(clean, data, 0o644, renameio.WithRoot(d.root), renameio.WithStaticPermissions(0o644))
-	if err != nil {
+	if err := d.replace(clean, data); err != nil {
 		return fmt.Errorf("publish: %s: %w", rel, err)
 	}
 	d.Written++
 	d.Changed = append(d.Changed, clean)
+	d.dirs[path.Dir(clean)] = true
+	return nil
+}
+
+// replace writes data to a new temporary file beside name and renames it
+// over name: a reader sees the old file or the new one, never half of
+// either. This is renameio.WriteFile without its fsync of every file —
+// a cycle of thousands of feeds spent most of its write phase waiting for
+// those — which Sync makes up for once per cycle. The temporary name is
+// renameio's shape ("." + name + digits), so CleanTemp knows it.
+func (d *Dir) replace(name string, data []byte) error {
+	dir, base := path.Split(name)
+	var (
+		f   *os.File
+		tmp string
+		err error
+	)
+	for range 10 {
+		tmp = dir + "." + base + strconv.FormatUint(rand.Uint64N(1e12)+1e12, 10)
+		f, err = d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	// The umask may have narrowed the mode; feeds are for every reader.
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = d.root.Rename(tmp, name)
+	}
+	if err != nil {
+		d.root.Remove(tmp)
+	}
+	return err
+}
+
+// Remove deletes rel, a file braid wrote before and no longer publishes;
+// a file already gone is not an error.
+func (d *Dir) Remove(ctx context.Context, rel string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("publish: %s: %w", rel, err)
+	}
+	clean := path.Clean(rel)
+	if !fs.ValidPath(clean) || clean == "." {
+		return fmt.Errorf("publish: %q is outside the output folder", rel)
+	}
+	if err := d.root.Remove(clean); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("publish: %s: %w", rel, err)
+	}
+	d.Removed = append(d.Removed, clean)
+	d.dirs[path.Dir(clean)] = true
+	// The article's folder goes too once empty; a folder someone else
+	// put files in stays.
+	if dir := path.Dir(clean); dir != "." {
+		d.root.Remove(dir)
+	}
+	return nil
+}
+
+// Sync makes every write and removal so far durable, at once: files,
+// their renames and their folders. The cycle calls it before the state
+// records what was published, so a crash loses at most the cycle in
+// progress, which the next cycle writes again.
+func (d *Dir) Sync(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("publish: sync: %w", err)
+	}
+	if d.Written == 0 && len(d.Removed) == 0 {
+		return nil
+	}
+	if err := d.sync(); err != nil {
+		return fmt.Errorf("publish: sync %s: %w", d.dir, err)
+	}
 	return nil
 }
 

@@ -33,6 +33,17 @@ var tables = []table{
 	{"pings", []string{"url", "hash"}},
 	{"term_docs", []string{"doc"}},
 	{"term_df", []string{"term", "df"}},
+	{"outputs", []string{"out", "path", "unit", "hash"}},
+}
+
+// Tables are the state's tables, parents first: the order Copy copies
+// them in, for printing its counts.
+func Tables() []string {
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = t.name
+	}
+	return names
 }
 
 // Copy replaces everything in to with a consistent snapshot of from, in

@@ -48,6 +48,13 @@ func fill(t *testing.T, s *Store, sources, itemsEach int) {
 	if err := s.SetMeta(ctx, "fingerprint", "abc"); err != nil {
 		t.Fatal(err)
 	}
+	outs := make([]Output, 0, sources)
+	for i := range sources {
+		outs = append(outs, Output{Path: fmt.Sprintf("s%d/rss.xml", i), Unit: fmt.Sprintf("feed:s%d", i), Hash: "h"})
+	}
+	if err := s.SaveOutputs(ctx, "/srv/out", outs, nil); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // dump returns every row of every table, in a fixed order.
@@ -102,7 +109,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "term_docs": 1, "term_df": 2}
+		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "term_docs": 1, "term_df": 2, "outputs": 120}
 		if !reflect.DeepEqual(counts, wantCounts) {
 			t.Errorf("%s → %s counts %v, want %v", step.from.Backend(), step.to.Backend(), counts, wantCounts)
 		}

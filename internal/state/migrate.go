@@ -75,6 +75,18 @@ var schema = []string{
 		term TEXT PRIMARY KEY,
 		df   INTEGER NOT NULL
 	);`,
+	// 6: the files braid wrote into an output folder, each with the hash
+	// of what its unit (one feed, the index page, the OPML list) was
+	// built from: a cycle renders a unit only when that hash changed,
+	// and removes only files listed here. Keyed by the output folder
+	// because fleet nodes share one database but each has its own out/.
+	`CREATE TABLE outputs (
+		out  TEXT NOT NULL,
+		path TEXT NOT NULL,
+		unit TEXT NOT NULL,
+		hash TEXT NOT NULL,
+		PRIMARY KEY (out, path)
+	);`,
 }
 
 // migrationLock is the pg_advisory_xact_lock key all braid processes

@@ -24,6 +24,7 @@ func Run(t *testing.T, fresh NewDSN) {
 		{"SourceItemsKeptUnlessReplaced", testSourceItems},
 		{"SourceRoundTrip", testSourceRoundTrip},
 		{"Meta", testMeta},
+		{"Outputs", testOutputs},
 		{"ConcurrentOpenGoroutines", testConcurrentOpenGoroutines},
 		{"ConcurrentOpenProcesses", testConcurrentOpenProcesses},
 		{"LeasesOneNodePerPeriod", testLeasesOneNodePerPeriod},

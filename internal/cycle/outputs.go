@@ -1,0 +1,163 @@
+package cycle
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/feed/render"
+	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/state/dsn"
+)
+
+// unit is one thing a cycle renders into out/: an article's feed (in
+// every configured format), the site-wide feed, the index page or the
+// OPML list. Its hash covers exactly what its files are rendered from, so
+// an unchanged hash with its files in place means nothing to render.
+type unit struct {
+	name   string
+	hash   string
+	paths  []string
+	render func() ([]file, error)
+}
+
+// Unit names as the state records them.
+const (
+	unitSite  = "site"
+	unitIndex = "index"
+	unitOPML  = "opml"
+)
+
+func unitFeed(slug string) string { return "feed:" + slug }
+
+// feedUnit is one feed as a unit; dir is the article's slug, "" for the
+// site-wide feed.
+func feedUnit(cfg *config.Config, version, name, dir string, f *feed.Feed) unit {
+	u := unit{name: name, render: func() ([]file, error) { return renderFeed(cfg, dir, f) }}
+	h := newUnitHash(cfg, version)
+	// The feed as built is what every format renders from; hashing it
+	// rather than the inputs it was built from (article, neighbours,
+	// related items, channel) keeps the hash exact whatever feed building
+	// does with them. Score and FirstSeen are left out: no format shows
+	// them, and the scores of every item move whenever the pool changes.
+	enc := json.NewEncoder(h)
+	ch := f.Channel
+	enc.Encode(&ch)
+	for i := range f.Items {
+		it := f.Items[i]
+		it.Score, it.FirstSeen = 0, time.Time{}
+		enc.Encode(&it)
+	}
+	u.hash = hex.EncodeToString(h.Sum(nil))
+	for _, fm := range render.Formats {
+		if cfg.HasFormat(fm.Name) {
+			u.paths = append(u.paths, path.Join(dir, fm.File))
+		}
+	}
+	return u
+}
+
+// dataUnit is a unit rendered from one value (the index page's data, the
+// OPML entries) to one file.
+func dataUnit(cfg *config.Config, version, name, rel string, data any, render func() ([]byte, error)) unit {
+	h := newUnitHash(cfg, version)
+	json.NewEncoder(h).Encode(data)
+	return unit{name: name, hash: hex.EncodeToString(h.Sum(nil)), paths: []string{rel}, render: func() ([]file, error) {
+		b, err := render()
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", rel, err)
+		}
+		return []file{{rel, b}}, nil
+	}}
+}
+
+// newUnitHash starts a unit's hash with what every unit depends on: the
+// braid version (rendering may change between versions) and the formats
+// published (which files a unit has, and the links the index shows).
+func newUnitHash(cfg *config.Config, version string) hash.Hash {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", version)
+	for _, fm := range render.Formats {
+		if cfg.HasFormat(fm.Name) {
+			fmt.Fprintf(h, "%s\x00", fm.Name)
+		}
+	}
+	return h
+}
+
+// plan is what a cycle must do to out/: the units to render and write,
+// and the files braid wrote before that no unit has any more.
+type plan struct {
+	dirty []unit
+	clean int      // files of units left as they are
+	stale []string // paths to remove
+}
+
+// planOutputs compares this cycle's units with the outputs the state
+// recorded. A unit is dirty when its hash changed, when it is new, or
+// when one of its files is missing (deleted by hand, or never written
+// because a cycle was interrupted). Stale files are only ever ones the
+// state says braid wrote: anything else in out/ is someone else's.
+func planOutputs(out string, units []unit, prev []state.Output) plan {
+	rec := make(map[string]state.Output, len(prev))
+	for _, o := range prev {
+		rec[o.Path] = o
+	}
+	var p plan
+	want := map[string]bool{}
+	for _, u := range units {
+		dirty := false
+		for _, rel := range u.paths {
+			want[rel] = true
+			o, ok := rec[rel]
+			if !ok || o.Hash != u.hash || o.Unit != u.name || !regular(filepath.Join(out, filepath.FromSlash(rel))) {
+				dirty = true
+			}
+		}
+		if dirty {
+			p.dirty = append(p.dirty, u)
+		} else {
+			p.clean += len(u.paths)
+		}
+	}
+	for _, o := range prev {
+		if !want[o.Path] {
+			p.stale = append(p.stale, o.Path)
+		}
+	}
+	return p
+}
+
+func regular(name string) bool {
+	info, err := os.Lstat(name)
+	return err == nil && info.Mode().IsRegular()
+}
+
+// outputsKey names the output folder in the state. With a state file it
+// is the folder relative to the file's, so moving a whole site keeps its
+// records; with a shared database each node has its own out/, so the
+// host's name is part of it.
+func outputsKey(cfg *config.Config) string {
+	out, err := filepath.Abs(cfg.Out)
+	if err != nil {
+		out = filepath.Clean(cfg.Out)
+	}
+	if dsn.IsURL(cfg.State) {
+		host, _ := os.Hostname()
+		return host + ":" + filepath.ToSlash(out)
+	}
+	if st, err := filepath.Abs(cfg.State); err == nil {
+		if rel, err := filepath.Rel(filepath.Dir(st), out); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(out)
+}
