@@ -2,6 +2,7 @@ package related
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
@@ -180,7 +181,7 @@ func newTokenizer() func(string) []term {
 		if s, ok := cache[ck]; ok {
 			return s
 		}
-		s := wordKey(w, capital)
+		s := sharedKey(w, capital)
 		cache[ck] = s
 		return s
 	}
@@ -189,7 +190,38 @@ func newTokenizer() func(string) []term {
 
 // tokenize returns the terms of text: stems of non-stop words, plus one
 // name term for each run of two or more capitalized words.
-func tokenize(text string) []term { return tokenizeWith(text, wordKey) }
+func tokenize(text string) []term { return tokenizeWith(text, sharedKey) }
+
+// keyCache keeps word keys across calls: the Snowball stemmer is most of
+// the cost of tokenizing, and a cycle meets the same few thousand words
+// in every item. It is bounded: past maxCachedKeys it starts over.
+var keyCache = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
+
+const maxCachedKeys = 1 << 17
+
+func sharedKey(w string, capital bool) string {
+	ck := w
+	if capital && hasCyrillic(w) {
+		ck = "\x00" + w // a name's key differs from the word's
+	}
+	keyCache.RLock()
+	k, ok := keyCache.m[ck]
+	keyCache.RUnlock()
+	if ok {
+		return k
+	}
+	k = wordKey(w, capital)
+	keyCache.Lock()
+	if len(keyCache.m) >= maxCachedKeys {
+		keyCache.m = map[string]string{}
+	}
+	keyCache.m[ck] = k
+	keyCache.Unlock()
+	return k
+}
 
 func tokenizeWith(text string, key func(string, bool) string) []term {
 	ws := splitWords(text)

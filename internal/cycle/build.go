@@ -32,7 +32,7 @@ func (c *run) selectRelated(ctx context.Context) error {
 	for i := range c.local {
 		c.related[i] = pool.Select(target(&c.local[i]), c.now)
 	}
-	c.recordTerms(ctx, pool.Items)
+	c.recordTerms(ctx, pool)
 	return nil
 }
 

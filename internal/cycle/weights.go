@@ -3,6 +3,7 @@ package cycle
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/related"
@@ -32,11 +33,14 @@ func weights(ctx context.Context, st *state.Store, local []articleFeed) (*relate
 // recordTerms counts the candidates braid has not counted before into
 // the term history. A failure costs only history, never the cycle: it
 // is logged and the items are counted next time.
-func (c *run) recordTerms(ctx context.Context, items []feed.Item) {
+func (c *run) recordTerms(ctx context.Context, pool *related.Pool) {
+	items := pool.Items
+	// The keys come off the index, and only when some item is new: most
+	// items of a cycle were counted in an earlier one.
+	keys := sync.OnceValue(pool.ItemKeys)
 	docs := make([]state.TermDoc, len(items))
 	for i := range items {
-		it := &items[i]
-		docs[i] = state.TermDoc{Doc: termDocID(it), Terms: related.ItemTerms(it)}
+		docs[i] = state.TermDoc{Doc: termDocID(&items[i]), TermsOf: func() []string { return keys()[i] }}
 	}
 	n, err := c.opt.Store.RecordTerms(ctx, docs)
 	if err != nil {

@@ -12,6 +12,10 @@ import (
 type TermDoc struct {
 	Doc   string
 	Terms []string
+	// TermsOf, when set, gives Terms for a doc not counted before: an
+	// item's terms cost a tokenization, and most items of a cycle were
+	// counted in an earlier one.
+	TermsOf func() []string
 }
 
 // TermHistory is how many items braid has counted, and in how many of
@@ -46,7 +50,11 @@ func (s *Store) RecordTerms(ctx context.Context, docs []TermDoc) (int, error) {
 			continue
 		}
 		added++
-		for _, t := range d.Terms {
+		terms := d.Terms
+		if terms == nil && d.TermsOf != nil {
+			terms = d.TermsOf()
+		}
+		for _, t := range terms {
 			add[t]++
 		}
 	}
