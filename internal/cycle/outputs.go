@@ -14,7 +14,7 @@ import (
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/internal/config"
-	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/internal/publish"
 	"github.com/braid-feeds/braid/internal/state/dsn"
 )
 
@@ -23,9 +23,7 @@ import (
 // OPML list. Its hash covers exactly what its files are rendered from, so
 // an unchanged hash with its files in place means nothing to render.
 type unit struct {
-	name   string
-	hash   string
-	paths  []string
+	publish.Unit
 	render func() ([]file, error)
 }
 
@@ -41,7 +39,7 @@ func unitFeed(slug string) string { return "feed:" + slug }
 // feedUnit is one feed as a unit; dir is the article's slug, "" for the
 // site-wide feed.
 func feedUnit(cfg *config.Config, version, name, dir string, f *feed.Feed) unit {
-	u := unit{name: name, render: func() ([]file, error) { return renderFeed(cfg, dir, f) }}
+	u := unit{Unit: publish.Unit{Name: name}, render: func() ([]file, error) { return renderFeed(cfg, dir, f) }}
 	h := newUnitHash(cfg, version)
 	// The feed as built is what every format renders from; hashing it
 	// rather than the inputs it was built from (article, neighbours,
@@ -56,10 +54,10 @@ func feedUnit(cfg *config.Config, version, name, dir string, f *feed.Feed) unit 
 		it.Score, it.FirstSeen = 0, time.Time{}
 		enc.Encode(&it)
 	}
-	u.hash = hex.EncodeToString(h.Sum(nil))
+	u.Hash = hex.EncodeToString(h.Sum(nil))
 	for _, fm := range render.Formats {
 		if cfg.HasFormat(fm.Name) {
-			u.paths = append(u.paths, path.Join(dir, fm.File))
+			u.Paths = append(u.Paths, path.Join(dir, fm.File))
 		}
 	}
 	return u
@@ -70,7 +68,7 @@ func feedUnit(cfg *config.Config, version, name, dir string, f *feed.Feed) unit 
 func dataUnit(cfg *config.Config, version, name, rel string, data any, render func() ([]byte, error)) unit {
 	h := newUnitHash(cfg, version)
 	json.NewEncoder(h).Encode(data)
-	return unit{name: name, hash: hex.EncodeToString(h.Sum(nil)), paths: []string{rel}, render: func() ([]file, error) {
+	return unit{Unit: publish.Unit{Name: name, Hash: hex.EncodeToString(h.Sum(nil)), Paths: []string{rel}}, render: func() ([]file, error) {
 		b, err := render()
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", rel, err)
@@ -91,54 +89,6 @@ func newUnitHash(cfg *config.Config, version string) hash.Hash {
 		}
 	}
 	return h
-}
-
-// plan is what a cycle must do to out/: the units to render and write,
-// and the files braid wrote before that no unit has any more.
-type plan struct {
-	dirty []unit
-	clean int      // files of units left as they are
-	stale []string // paths to remove
-}
-
-// planOutputs compares this cycle's units with the outputs the state
-// recorded. A unit is dirty when its hash changed, when it is new, or
-// when one of its files is missing (deleted by hand, or never written
-// because a cycle was interrupted). Stale files are only ever ones the
-// state says braid wrote: anything else in out/ is someone else's.
-func planOutputs(out string, units []unit, prev []state.Output) plan {
-	rec := make(map[string]state.Output, len(prev))
-	for _, o := range prev {
-		rec[o.Path] = o
-	}
-	var p plan
-	want := map[string]bool{}
-	for _, u := range units {
-		dirty := false
-		for _, rel := range u.paths {
-			want[rel] = true
-			o, ok := rec[rel]
-			if !ok || o.Hash != u.hash || o.Unit != u.name || !regular(filepath.Join(out, filepath.FromSlash(rel))) {
-				dirty = true
-			}
-		}
-		if dirty {
-			p.dirty = append(p.dirty, u)
-		} else {
-			p.clean += len(u.paths)
-		}
-	}
-	for _, o := range prev {
-		if !want[o.Path] {
-			p.stale = append(p.stale, o.Path)
-		}
-	}
-	return p
-}
-
-func regular(name string) bool {
-	info, err := os.Lstat(name)
-	return err == nil && info.Mode().IsRegular()
 }
 
 // outputsKey names the output folder in the state. With a state file it

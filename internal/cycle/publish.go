@@ -29,28 +29,33 @@ func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
 	if err != nil {
 		return err
 	}
-	p := planOutputs(c.cfg.Out, c.units(feeds), prev)
-	files, err := renderUnits(p.dirty)
-	if err != nil {
-		return err
-	}
 	pub, err := publish.New(c.cfg.Out)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrOutput, err)
 	}
 	defer pub.Close()
 	_ = pub.CleanTemp()
-	if len(p.dirty)+len(p.stale) > 0 {
+	units := c.units(feeds)
+	p := pub.Plan(publishUnits(units), publishRecords(prev))
+	dirty := make([]unit, len(p.Dirty))
+	for i, k := range p.Dirty {
+		dirty[i] = units[k]
+	}
+	files, err := renderUnits(dirty)
+	if err != nil {
+		return err
+	}
+	if len(dirty)+len(p.Stale) > 0 {
 		if err := c.opt.Store.SetMeta(ctx, c.fingerprintKey(), ""); err != nil {
 			return err
 		}
-		if err := c.opt.Store.SaveOutputs(ctx, key, records(p.dirty, false), nil); err != nil {
+		if err := c.opt.Store.SaveOutputs(ctx, key, records(dirty, false), nil); err != nil {
 			return err
 		}
-		if err := writeAll(ctx, pub, files, p.stale); err != nil {
+		if err := writeAll(ctx, pub, files, p.Stale); err != nil {
 			return fmt.Errorf("%w: %w", ErrOutput, err)
 		}
-		if err := c.opt.Store.SaveOutputs(ctx, key, records(p.dirty, true), p.stale); err != nil {
+		if err := c.opt.Store.SaveOutputs(ctx, key, records(dirty, true), p.Stale); err != nil {
 			return err
 		}
 	}
@@ -60,7 +65,7 @@ func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
 	if err := c.opt.Store.SetMeta(ctx, c.fingerprintKey(), c.fp); err != nil {
 		return err
 	}
-	c.sum.Written, c.sum.Unchanged, c.sum.Removed = pub.Written, pub.Unchanged+p.clean, len(pub.Removed)
+	c.sum.Written, c.sum.Unchanged, c.sum.Removed = pub.Written, pub.Unchanged+p.Clean, len(pub.Removed)
 	c.sum.Changed = changedFeeds(c.cfg, pub.Changed)
 	c.hashes = feedHashes(c.cfg, files)
 	return nil
@@ -89,11 +94,27 @@ func records(units []unit, written bool) []state.Output {
 	for _, u := range units {
 		h := ""
 		if written {
-			h = u.hash
+			h = u.Hash
 		}
-		for _, p := range u.paths {
-			out = append(out, state.Output{Path: p, Unit: u.name, Hash: h})
+		for _, p := range u.Paths {
+			out = append(out, state.Output{Path: p, Unit: u.Name, Hash: h})
 		}
+	}
+	return out
+}
+
+func publishUnits(units []unit) []publish.Unit {
+	out := make([]publish.Unit, len(units))
+	for i, u := range units {
+		out[i] = u.Unit
+	}
+	return out
+}
+
+func publishRecords(prev []state.Output) []publish.Record {
+	out := make([]publish.Record, len(prev))
+	for i, o := range prev {
+		out[i] = publish.Record{Path: o.Path, Unit: o.Unit, Hash: o.Hash}
 	}
 	return out
 }
