@@ -50,8 +50,8 @@ type loaded struct {
 // ones in batches and fetches what it claimed. The error is the first
 // state failure only: with the database gone every source fails the
 // same way, and one clear line says so.
-// fctx is ctx with the cycle's fetch deadline: past it nothing more is
-// claimed, and what is being fetched times out.
+// fctx is ctx with the cycle's fetch deadline: past it what is being
+// fetched, or claimed afterwards, times out.
 func (f *Fetcher) fetchFleet(ctx, fctx context.Context, specs []Spec, lim *fetcher.Limiter) ([]Result, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -122,7 +122,10 @@ func (f *Fetcher) claimAndFetch(ctx, fctx context.Context, specs []Spec, due []i
 	var wg sync.WaitGroup
 	var claimErr error
 	running := 0
-	for len(left) > 0 && fctx.Err() == nil {
+	// Past the cycle's deadline claiming goes on: what this node claims then
+	// times out at once and is recorded so, keeping its last good items,
+	// instead of passing for "fetched by another node".
+	for len(left) > 0 && ctx.Err() == nil {
 		want := batch - running
 		// A window of the names, not all of them: each claim sends and
 		// scans only a few times what it may take.

@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -190,4 +191,43 @@ func sum(xs []int64) int64 {
 		n += x
 	}
 	return n
+}
+
+// TestFleetCycleTimeout: a node alone in a fleet whose cycle deadline
+// passes before it has claimed every due source reports the rest as timed
+// out, keeping their last good items, never as fetched by another node.
+func TestFleetCycleTimeout(t *testing.T) {
+	e := newEnv(t)
+	st, err := state.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	release := make(chan struct{})
+	defer close(release)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	var specs []Spec
+	for i := range 40 {
+		specs = append(specs, Spec{Name: fmt.Sprintf("s%03d", i), URL: fmt.Sprintf("%s/%d", slow.URL, i)})
+	}
+	opt := fleetOpt(e, "node-a", st)
+	opt.Concurrency, opt.PerHost, opt.CycleTimeout = 4, 4, 200*time.Millisecond
+	opt.Fleet.Batch = 4
+	res, err := New(opt, st).FetchAll(context.Background(), specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Status == StatusLeased {
+			t.Errorf("%s reported as fetched by another node; no other node exists", r.Name)
+		} else if !errors.Is(r.Err, ErrCycleTimeout) {
+			t.Errorf("%s: %s, %v; want a cycle timeout", r.Name, r.Status, r.Err)
+		}
+	}
 }
