@@ -6,8 +6,9 @@
 # Serves N generated feeds (bench/feedserver, LATENCY added to every
 # answer, PER_ADDR feeds per loopback address) and a throwaway PostgreSQL
 # (bench/pgcluster), then for each of "1 node" and "3 nodes", on a fresh
-# database, runs two cycles (cycle 1: empty state; cycle 2: every feed
-# answers 304) as `braid generate` processes — three at once for the fleet,
+# database, runs two cycles (cycle 1: empty state; cycle 2: at once, in
+# the same schedule period, so every source is under a lease and nothing is
+# fetched) as `braid generate` processes — three at once for the fleet,
 # each with its own out/ and BRAID_NODE — and prints one Markdown row per
 # cycle: fetch wall time (from the first node entering the fetch phase to
 # the last leaving it, from the debug log), whole-cycle wall time, requests
@@ -80,7 +81,9 @@ node() {
   {
     printf 'site:\n  title: Bench News\n  url: https://news.example.com\n'
     printf 'content: %s\nout: %s\nstate: %s\n' "$work/content" "$work/out-$db-$name" "${admin%/postgres*}/$db?sslmode=disable"
-    printf 'schedule: "@every 2s"\nschedule_min_period: 1s\nrelated:\n  max_age: 0s\nfetch:\n  concurrency: %s\n  per_host: %s\n' "$CONCURRENCY" "$PER_HOST"
+    # A realistic period: the lease (3/4 of it) must outlast a cycle, or
+    # sources fetched early in a long cycle would be free again before it ends.
+    printf 'schedule: "@every 10m"\nrelated:\n  max_age: 0s\nfetch:\n  concurrency: %s\n  per_host: %s\n' "$CONCURRENCY" "$PER_HOST"
     printf 'sources:\n'
     awk '{printf "  - name: feed %d\n    url: %s\n", NR, $0}' "$work/urls.txt"
   } >"$work/$db-$name.yaml"

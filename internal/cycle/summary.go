@@ -80,7 +80,9 @@ func (s *Summary) String() string {
 	}
 	leased := ""
 	if s.Leased > 0 {
-		leased = fmt.Sprintf(", %d fetched by other nodes", s.Leased)
+		// Under a lease: fetched this period, by another node or by this
+		// one in an earlier cycle; their stored items were used.
+		leased = fmt.Sprintf(", %d leased", s.Leased)
 	}
 	return fmt.Sprintf("%d articles; sources: %d ok, %d not modified, %d not due%s, %d failed; %d items; files: %d written, %d unchanged%s; %s",
 		s.Articles, s.SourcesOK, s.NotModified, s.Skipped, leased, len(s.Failed), s.Items, s.Written, s.Unchanged, removed,
