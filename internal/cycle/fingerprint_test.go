@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -50,5 +51,17 @@ func TestUnchangedCycleSkipsBuilding(t *testing.T) {
 	fourth, phases := run()
 	if !scored(phases) || fourth.Written == 0 {
 		t.Errorf("new article not built: %d written, phases %v", fourth.Written, phases)
+	}
+}
+
+// TestMissingContentNamesTheKey: a content folder that is not there is
+// reported as the config's mistake, with its key, by every cycle (the
+// daemon's included), not as a bare stat error.
+func TestMissingContentNamesTheKey(t *testing.T) {
+	cfg, st := riverSite(t, "")
+	os.RemoveAll(cfg.Content)
+	_, err := Run(context.Background(), cfg, Options{Store: st})
+	if err == nil || !strings.Contains(err.Error(), `content: folder "content" does not exist`) {
+		t.Errorf("error %v, want one naming the content key", err)
 	}
 }

@@ -23,6 +23,11 @@ import (
 // the rest of the cycle is made from.
 func (c *run) gather(ctx context.Context) error {
 	c.progress(PhaseArticles)
+	// Named as the config's mistake it is, for the daemon's log as for
+	// generate (a folder that vanished after the config loaded).
+	if err := c.cfg.ContentError(); err != nil {
+		return err
+	}
 	arts, problems, err := articles.LoadAllMax(ctx, c.cfg.Content, c.cfg.ContentMaxBytes)
 	if err != nil {
 		return err
