@@ -9,50 +9,27 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/braid-feeds/braid/internal/sitetest"
 	"github.com/braid-feeds/braid/internal/state"
 	"github.com/braid-feeds/braid/internal/state/pgtest"
 )
 
-// farm serves n feeds, /0 … /n-1, and counts requests per feed.
-type farm struct {
-	srv  *httptest.Server
-	hits []atomic.Int64
+// newFarm serves n feeds of one story each and counts requests per feed.
+func newFarm(t *testing.T, n int) *sitetest.Farm {
+	return sitetest.NewFarm(t, n, func(i int) string {
+		return rssDoc("", item{guid: fmt.Sprintf("g-%d", i), title: fmt.Sprintf("Story %d", i),
+			link: fmt.Sprintf("https://wire.example/%d", i), date: twoItems[0].date})
+	})
 }
 
-func newFarm(t *testing.T, n int) *farm {
-	t.Helper()
-	f := &farm{hits: make([]atomic.Int64, n)}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var i int
-		if _, err := fmt.Sscanf(r.URL.Path, "/%d", &i); err != nil || i < 0 || i >= n {
-			http.NotFound(w, r)
-			return
-		}
-		f.hits[i].Add(1)
-		feedOK(rssDoc("", item{guid: fmt.Sprintf("g-%d", i), title: fmt.Sprintf("Story %d", i),
-			link: fmt.Sprintf("https://wire.example/%d", i), date: twoItems[0].date}))(w, r)
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *farm) specs() []Spec {
-	out := make([]Spec, len(f.hits))
+// farmSpecs are the farm's feeds as sources.
+func farmSpecs(f *sitetest.Farm) []Spec {
+	out := make([]Spec, f.Len())
 	for i := range out {
-		out[i] = Spec{Name: fmt.Sprintf("s%03d", i), URL: fmt.Sprintf("%s/%d", f.srv.URL, i)}
-	}
-	return out
-}
-
-// requests returns every feed's count and resets them.
-func (f *farm) requests() []int64 {
-	out := make([]int64, len(f.hits))
-	for i := range f.hits {
-		out[i] = f.hits[i].Swap(0)
+		out[i] = Spec{Name: fmt.Sprintf("s%03d", i), URL: fmt.Sprintf("%s/%d", f.URL, i)}
 	}
 	return out
 }
@@ -88,7 +65,7 @@ func TestFleet(t *testing.T) {
 				nodes[i] = st
 			}
 			fm := newFarm(t, 60)
-			specs := fm.specs()
+			specs := farmSpecs(fm)
 			run := func(i int) []Result {
 				res, err := New(fleetOpt(e, fmt.Sprintf("node-%d", i), nodes[i]), nodes[i]).FetchAll(context.Background(), specs)
 				if err != nil {
@@ -104,7 +81,7 @@ func TestFleet(t *testing.T) {
 				wg.Go(func() { all[i] = run(i) })
 			}
 			wg.Wait()
-			for i, n := range fm.requests() {
+			for i, n := range fm.Take() {
 				if n != 1 {
 					t.Errorf("source %d requested %d times by three nodes in one lease, want 1", i, n)
 				}
@@ -129,7 +106,7 @@ func TestFleet(t *testing.T) {
 			// Within the lease, a node fetches nothing and uses what the
 			// others saved.
 			again := run(0)
-			if n := sum(fm.requests()); n != 0 {
+			if n := sum(fm.Take()); n != 0 {
 				t.Errorf("%d requests within the lease, want 0", n)
 			}
 			for _, r := range again {
@@ -145,7 +122,7 @@ func TestFleet(t *testing.T) {
 					t.Errorf("%s after the lease: %s %v", r.Name, r.Status, r.Err)
 				}
 			}
-			for i, n := range fm.requests() {
+			for i, n := range fm.Take() {
 				if n != 1 {
 					t.Errorf("source %d requested %d times after the lease, want 1", i, n)
 				}
@@ -164,14 +141,14 @@ func TestFleetDeadDatabase(t *testing.T) {
 	}
 	dead.Close()
 	fm := newFarm(t, 50)
-	_, err = New(fleetOpt(e, "node-a", dead), dead).FetchAll(context.Background(), fm.specs())
+	_, err = New(fleetOpt(e, "node-a", dead), dead).FetchAll(context.Background(), farmSpecs(fm))
 	if err == nil {
 		t.Fatal("no error with the state closed")
 	}
 	if n := strings.Count(err.Error(), "\n"); n != 0 {
 		t.Errorf("error has %d lines, want 1: %v", n+1, err)
 	}
-	if n := sum(fm.requests()); n != 0 {
+	if n := sum(fm.Take()); n != 0 {
 		t.Errorf("%d requests without a state to record them in", n)
 	}
 }

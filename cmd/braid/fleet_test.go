@@ -8,59 +8,33 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/braid-feeds/braid/internal/sitetest"
 	"github.com/braid-feeds/braid/internal/state/pgtest"
 )
 
-// sourceFarm serves n small static feeds at /0 … /n-1 and counts the
+// newSourceFarm serves n small static feeds on one story and counts the
 // requests each gets.
-type sourceFarm struct {
-	srv  *httptest.Server
-	hits []atomic.Int64
-}
-
-func newSourceFarm(t *testing.T, n int) *sourceFarm {
-	t.Helper()
-	f := &sourceFarm{hits: make([]atomic.Int64, n)}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var i int
-		if _, err := fmt.Sscanf(r.URL.Path, "/%d", &i); err != nil || i < 0 || i >= n {
-			http.NotFound(w, r)
-			return
-		}
-		f.hits[i].Add(1)
-		w.Header().Set("Content-Type", "application/rss+xml")
-		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Source %d</title><link>https://s%d.example/</link><description>d</description>`+
+func newSourceFarm(t *testing.T, n int) *sitetest.Farm {
+	return sitetest.NewFarm(t, n, func(i int) string {
+		return fmt.Sprintf(`<?xml version="1.0"?><rss version="2.0"><channel><title>Source %d</title><link>https://s%d.example/</link><description>d</description>`+
 			`<item><guid>https://s%d.example/harbour</guid><title>Harbour report %d</title><link>https://s%d.example/harbour</link>`+
 			`<pubDate>Tue, 17 Nov 2026 10:00:00 +0000</pubDate><description>The harbour cranes and the tram.</description></item></channel></rss>`, i, i, i, i, i)
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
+	})
 }
 
-// take returns every source's request count and resets them.
-func (f *sourceFarm) take() []int64 {
-	out := make([]int64, len(f.hits))
-	for i := range f.hits {
-		out[i] = f.hits[i].Swap(0)
-	}
-	return out
-}
-
-func (f *sourceFarm) sourcesYAML() string {
+func farmYAML(f *sitetest.Farm) string {
 	var b strings.Builder
-	for i := range f.hits {
-		fmt.Fprintf(&b, "  - {name: s%03d, url: '%s/%d'}\n", i, f.srv.URL, i)
+	for i := range f.Len() {
+		fmt.Fprintf(&b, "  - {name: s%03d, url: '%s/%d'}\n", i, f.URL, i)
 	}
 	return b.String()
 }
@@ -156,14 +130,14 @@ func TestFleet(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
 	os.WriteFile(filepath.Join(dir, "content", "harbour.md"), []byte("---\ntitle: Harbour Cranes and the Tram\ndate: 2026-11-18\n---\nThe harbour cranes arrived and the tram line was approved.\n"), 0o644)
 	conf := "site:\n  title: Fleet News\n  url: https://news.example.com\nstate: " + dsn + "\ncontent: " + filepath.Join(dir, "content") +
-		"\nschedule: \"@every 2s\"\nschedule_min_period: 1s\nrun_at_start: true\nrelated:\n  max_age: 0s\nfetch:\n  concurrency: 16\n  per_host: 16\n  timeout: 5s\nsources:\n" + farm.sourcesYAML()
+		"\nschedule: \"@every 2s\"\nschedule_min_period: 1s\nrun_at_start: true\nrelated:\n  max_age: 0s\nfetch:\n  concurrency: 16\n  per_host: 16\n  timeout: 5s\nsources:\n" + farmYAML(farm)
 	var nodes []*fleetNode
 	for _, name := range []string{"node-a", "node-b", "node-c"} {
 		nodes = append(nodes, startNode(t, dir, name, conf))
 	}
 	waitUntil(t, "every source fetched once and every node ready", func() bool {
-		for i := range farm.hits {
-			if farm.hits[i].Load() == 0 {
+		for i := range farm.Len() {
+			if farm.Hits(i) == 0 {
 				return false
 			}
 		}
@@ -177,9 +151,9 @@ func TestFleet(t *testing.T) {
 
 	t.Run("each source about once a period", func(t *testing.T) {
 		const periods = 5
-		farm.take()
+		farm.Take()
 		time.Sleep(periods * period)
-		counts := farm.take()
+		counts := farm.Take()
 		var total int64
 		for i, c := range counts {
 			total += c
@@ -248,10 +222,10 @@ func TestFleet(t *testing.T) {
 			t.Fatal(err)
 		}
 		nodes[2].cmd.Wait()
-		farm.take()
+		farm.Take()
 		took := waitUntil(t, "every source fetched after the kill", func() bool {
-			for i := range farm.hits {
-				if farm.hits[i].Load() == 0 {
+			for i := range farm.Len() {
+				if farm.Hits(i) == 0 {
 					return false
 				}
 			}

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -37,15 +36,7 @@ func TestSecondGenerateIsTurnedAway(t *testing.T) {
 		w.Write(wire)
 	}))
 	defer srv.Close()
-	dir := t.TempDir()
-	if err := os.CopyFS(filepath.Join(dir, "content"), os.DirFS("../../content")); err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(dir, "config.yaml")
-	conf := fmt.Sprintf("site:\n  title: Test News\n  url: https://news.example.com\nrelated:\n  max_age: 0s\nfetch:\n  timeout: 30s\nsources:\n  - name: Wire\n    url: %s/wire.xml\n", srv.URL)
-	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, cfg := site(t, [][2]string{{"Wire", srv.URL + "/wire.xml"}}, "fetch:\n  timeout: 30s\n")
 
 	first := exec.Command(braidBin, "generate", "-q", "--config", cfg)
 	var firstErr bytes.Buffer

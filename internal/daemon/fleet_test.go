@@ -61,17 +61,8 @@ func waitLong(t *testing.T, what string, cond func() bool) {
 // last output and /healthz turns unhealthy after two periods, healthy
 // again once cycles succeed.
 func TestDatabaseOutage(t *testing.T) {
-	pgtest.Shared(t) // skips (or fails in CI) without PostgreSQL
 	ctx := context.Background()
-	c, err := pgtest.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Stop() })
-	dsn, err := c.CreateDB(ctx, "outage")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, dsn := pgtest.Private(t, "outage")
 	if err := c.Pause(ctx); err != nil {
 		t.Fatal(err)
 	}

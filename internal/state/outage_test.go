@@ -15,17 +15,8 @@ import (
 // clear state: error; once it is back the same Store works again and
 // holds exactly what was saved before the outage.
 func TestPostgresOutage(t *testing.T) {
-	pgtest.Shared(t) // skips (or fails in CI) without PostgreSQL
 	ctx := context.Background()
-	c, err := pgtest.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Stop() })
-	dsn, err := c.CreateDB(ctx, "outage")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, dsn := pgtest.Private(t, "outage")
 	s, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

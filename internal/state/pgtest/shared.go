@@ -74,3 +74,23 @@ func ClosedPort(t testing.TB) string {
 	}
 	return strconv.Itoa(p)
 }
+
+// Private starts a cluster of the test's own, for tests that pause or stop
+// it (the shared one must stay up), and returns it with the URL of a
+// database named db in it. It skips like Shared, and stops the cluster
+// when the test ends.
+func Private(t testing.TB, db string) (*Cluster, string) {
+	t.Helper()
+	Shared(t) // skips (or fails in CI) without PostgreSQL
+	ctx := context.Background()
+	c, err := Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Stop() })
+	u, err := c.CreateDB(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, u
+}
