@@ -68,6 +68,26 @@ func checkSchedule(spec string, minPeriod time.Duration) error {
 	return nil
 }
 
+// DefaultPeriod stands for the period of a schedule that does not parse or
+// never fires; validation refuses those, so only a config never checked
+// meets it.
+const DefaultPeriod = 30 * time.Minute
+
+// PeriodOf is the period of a schedule spec: the shortest gap between its
+// next firings. It sets the daemon's health patience and Cache-Control
+// max-age, a fleet's lease and the cycle's fetch deadline, so all of them
+// agree on what one period is.
+func PeriodOf(spec string) time.Duration {
+	s, err := ParseSchedule(spec)
+	if err != nil {
+		return DefaultPeriod
+	}
+	if p, _ := SchedulePeriod(s); p > 0 {
+		return p
+	}
+	return DefaultPeriod
+}
+
 // CycleFetchTimeout is how long one cycle may fetch: fetch.cycle_timeout
 // if set, else 80 % of the schedule's period (a cycle must end before the
 // next one is due), capped at ten minutes and never below fetch.timeout.
@@ -75,12 +95,7 @@ func (c *Config) CycleFetchTimeout() time.Duration {
 	if c.Fetch.CycleTimeout > 0 {
 		return time.Duration(c.Fetch.CycleTimeout)
 	}
-	d := maxCycleTimeout
-	if s, err := ParseSchedule(c.Schedule); err == nil {
-		if p, _ := SchedulePeriod(s); p > 0 {
-			d = min(p*4/5, maxCycleTimeout)
-		}
-	}
+	d := min(PeriodOf(c.Schedule)*4/5, maxCycleTimeout)
 	return max(d, time.Duration(c.Fetch.Timeout))
 }
 

@@ -40,18 +40,7 @@ func NodeName(explicit string) string {
 // the source taken while the next period's first cycle finds it free
 // even when it starts a little earlier in its period than the claimer
 // did. A node that dies holds its sources no longer than that.
-func LeaseFor(schedule string) time.Duration {
-	s, err := config.ParseSchedule(schedule)
-	if err != nil {
-		return 15 * time.Minute
-	}
-	t1 := s.Next(time.Now().UTC())
-	p := s.Next(t1).Sub(t1)
-	if p <= 0 {
-		return 15 * time.Minute
-	}
-	return p * 3 / 4
-}
+func LeaseFor(schedule string) time.Duration { return config.PeriodOf(schedule) * 3 / 4 }
 
 // fleetFetch is the fetcher's share of the fleet, nil when alone.
 func (c *run) fleetFetch() *sources.Fleet {

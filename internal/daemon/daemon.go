@@ -106,7 +106,7 @@ func Run(ctx context.Context, opt Options) error {
 	}
 	reg := prometheus.NewRegistry()
 	d.metrics = NewMetrics(reg)
-	period := schedulePeriod(cfg.Schedule)
+	period := config.PeriodOf(cfg.Schedule)
 	d.handler = serve.NewHandler(serve.Options{
 		Root: cfg.Out, MaxAge: period, Health: d.health, Ready: d.ready, Registry: reg, Logger: d.log,
 	})
@@ -217,7 +217,7 @@ func (d *Daemon) runCycle(ctx context.Context, why string) {
 	if err != nil {
 		msg := err.Error()
 		d.lastErr.Store(&msg)
-		wait := d.retry.failed(schedulePeriod(cfg.Schedule), func() { d.goCycle(ctx, "retry") })
+		wait := d.retry.failed(config.PeriodOf(cfg.Schedule), func() { d.goCycle(ctx, "retry") })
 		d.log.Error("cycle failed", "trigger", why, "retry_in", wait, "error", err)
 		d.metrics.CycleDone(time.Since(start), "failed", 0, time.Time{})
 		return
@@ -271,7 +271,7 @@ func (d *Daemon) reload(c *cron.Cron, entry cron.EntryID) (cron.EntryID, bool) {
 		cfg.Out, cfg.State = old.Out, old.State
 	}
 	d.cfg.Store(cfg)
-	d.handler.SetMaxAge(schedulePeriod(cfg.Schedule))
+	d.handler.SetMaxAge(config.PeriodOf(cfg.Schedule))
 	d.log.Info("config reloaded", "path", d.opt.ConfigPath, "sources", len(cfg.Sources), "schedule", cfg.Schedule)
 	return entry, true
 }
@@ -288,7 +288,7 @@ func (d *Daemon) ready() (bool, string) {
 // health is /healthz: healthy when the last successful cycle is at most
 // two schedule periods old.
 func (d *Daemon) health() (bool, string) {
-	period := schedulePeriod(d.cfg.Load().Schedule)
+	period := config.PeriodOf(d.cfg.Load().Schedule)
 	last := d.lastSuccess.Load()
 	if last == 0 {
 		if time.Since(d.started) < 2*period {

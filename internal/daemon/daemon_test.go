@@ -102,14 +102,6 @@ func TestHealthTurnsUnhealthyWhenCyclesStopSucceeding(t *testing.T) {
 	}
 }
 
-func TestSchedulePeriod(t *testing.T) {
-	for spec, want := range map[string]time.Duration{"@every 10m": 10 * time.Minute, "*/30 * * * *": 30 * time.Minute, "@hourly": time.Hour, "*/5 * * * * *": 5 * time.Second} {
-		if got := schedulePeriod(spec); got != want {
-			t.Errorf("%q: %v, want %v", spec, got, want)
-		}
-	}
-}
-
 // startDaemon runs a daemon on cfg with the given cycle until the test
 // ends, and returns its address and reload channel.
 func startDaemon(t *testing.T, cfg string, cyc func(context.Context, *config.Config, cycle.Options) (*cycle.Summary, error)) (string, chan os.Signal) {

@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"log/slog"
-	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -17,21 +16,6 @@ func (d *Daemon) schedule(c *cron.Cron, spec string) (cron.EntryID, error) {
 		return 0, err
 	}
 	return c.Schedule(s, cron.FuncJob(func() { d.runCycle(d.ctx, "schedule") })), nil
-}
-
-// schedulePeriod is the gap between two runs of the schedule, measured on
-// the next two runs; it sets health's patience and the served max-age.
-func schedulePeriod(spec string) time.Duration {
-	s, err := config.ParseSchedule(spec)
-	if err != nil {
-		return 30 * time.Minute
-	}
-	t1 := s.Next(time.Now().UTC())
-	p := s.Next(t1).Sub(t1)
-	if p <= 0 {
-		return 30 * time.Minute
-	}
-	return p
 }
 
 // cronLogger adapts robfig/cron's logger (which prints to stdout by
