@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/braid-feeds/braid/internal/config"
-	"github.com/braid-feeds/braid/internal/state"
 	"github.com/braid-feeds/braid/sources"
 )
 
@@ -92,19 +91,3 @@ func contentHash(data []byte) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// leasedHealth is what the index page says of a source another node
-// fetched: what that node recorded, so every node's page says the same.
-func leasedHealth(st state.Source) string {
-	switch st.Status {
-	case sources.StatusOK, sources.StatusNotModified:
-		return "ok"
-	case sources.StatusFailed:
-		if st.ErrorClass != "" {
-			return "failed: " + st.ErrorClass
-		}
-		return "failed"
-	case "":
-		return "pending"
-	}
-	return st.Status
-}

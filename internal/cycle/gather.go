@@ -171,23 +171,34 @@ func sourceHealth(cfg *config.Config, results []sources.Result, stored map[strin
 			link = ""
 		}
 		status := r.Status
-		switch r.Status {
-		case sources.StatusOK, sources.StatusNotModified:
-			// One word for both: the page should not change because a
-			// source answered 304 this time and 200 the last.
-			status = "ok"
-		case sources.StatusFailed:
-			status = "failed"
-			if st.ErrorClass != "" {
-				status += ": " + strings.ReplaceAll(st.ErrorClass, "_", " ")
-			}
-		case sources.StatusLeased:
-			status = strings.ReplaceAll(leasedHealth(st), "_", " ")
+		if status == sources.StatusLeased {
+			// Another node fetched it: say what that node recorded, so
+			// every node's page says the same.
+			status = st.Status
 		}
+		status = healthWord(status, st.ErrorClass)
 		out = append(out, render.IndexSource{Name: r.Name, URL: link, Status: status,
 			LastSuccess: st.LastSuccess.Truncate(24 * time.Hour)})
 	}
 	return out
+}
+
+// healthWord is a source's status as the index page shows it: one word
+// for ok and 304 (the page should not change because a source answered
+// 304 this time and 200 the last), the failure class in plain words.
+func healthWord(status, errorClass string) string {
+	switch status {
+	case sources.StatusOK, sources.StatusNotModified:
+		return "ok"
+	case sources.StatusFailed:
+		if errorClass != "" {
+			return "failed: " + strings.ReplaceAll(errorClass, "_", " ")
+		}
+		return "failed"
+	case "":
+		return "pending" // claimed by another node, not fetched yet
+	}
+	return status
 }
 
 // articleFeed is one local article with everything its feed needs.
