@@ -43,52 +43,69 @@ type Item struct {
 	Hash      string // content hash: a change bumps Updated
 }
 
-const selectSource = `SELECT name, url, moved_to, etag, last_modified, status, http_status,
+const sourceColumns = `name, url, moved_to, etag, last_modified, status, http_status,
 	error_class, error, last_attempt, last_success, failures, next_fetch, hint_next, ttl, gone, feed,
-	fetched_by FROM sources WHERE name = ?`
+	fetched_by`
+
+const selectSource = `SELECT ` + sourceColumns + ` FROM sources WHERE name = ?`
 
 // Source returns the stored state of the named source, or ErrNotFound.
 func (s *Store) Source(ctx context.Context, name string) (Source, error) {
-	var src Source
-	var moved, feedJSON string
-	var la, ls, nf, hn, ttl int64
-	var gone int
 	q, err := s.stmt(ctx, selectSource)
 	if err != nil {
 		return Source{}, fmt.Errorf("state: source %s: %w", name, err)
 	}
-	err = q.QueryRowContext(ctx, name).Scan(&src.Name, &src.URL, &moved, &src.ETag, &src.LastModified,
-		&src.Status, &src.HTTPStatus, &src.ErrorClass, &src.Error, &la, &ls, &src.Failures, &nf, &hn, &ttl,
-		&gone, &feedJSON, &src.FetchedBy)
+	src, err := scanSource(q.QueryRowContext(ctx, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Source{Name: name}, ErrNotFound
 	}
 	if err != nil {
 		return Source{}, fmt.Errorf("state: source %s: %w", name, err)
 	}
+	return src, nil
+}
+
+// scanSource reads one row of sourceColumns.
+func scanSource(row interface{ Scan(...any) error }) (Source, error) {
+	var src Source
+	var moved, feedJSON string
+	var la, ls, nf, hn, ttl int64
+	var gone int
+	err := row.Scan(&src.Name, &src.URL, &moved, &src.ETag, &src.LastModified,
+		&src.Status, &src.HTTPStatus, &src.ErrorClass, &src.Error, &la, &ls, &src.Failures, &nf, &hn, &ttl,
+		&gone, &feedJSON, &src.FetchedBy)
+	if err != nil {
+		return Source{}, err
+	}
 	src.MovedTo = moved
 	src.LastAttempt, src.LastSuccess, src.NextFetch = fromUnix(la), fromUnix(ls), fromUnix(nf)
 	src.HintNext, src.TTL = fromUnix(hn), time.Duration(ttl)*time.Second
 	src.Gone = gone != 0
 	if err := json.Unmarshal([]byte(feedJSON), &src.Feed); err != nil {
-		return Source{}, fmt.Errorf("state: source %s: feed: %w", name, err)
+		return Source{}, fmt.Errorf("feed: %w", err)
 	}
 	return src, nil
 }
 
 // Sources returns every stored source, by name.
 func (s *Store) Sources(ctx context.Context) ([]Source, error) {
-	names, err := s.sourceNames(ctx)
+	// One query, not one per source: a cycle reads them all for the index
+	// page, and in a fleet every round trip counts.
+	rows, err := s.query(ctx, `SELECT `+sourceColumns+` FROM sources ORDER BY `+s.d.byName("name"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("state: %w", err)
 	}
-	out := make([]Source, 0, len(names))
-	for _, n := range names {
-		src, err := s.Source(ctx, n)
+	defer rows.Close()
+	var out []Source
+	for rows.Next() {
+		src, err := scanSource(rows)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("state: source: %w", err)
 		}
 		out = append(out, src)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state: %w", err)
 	}
 	return out, nil
 }
