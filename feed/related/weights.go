@@ -71,12 +71,8 @@ func parseBackground(gz []byte) (*Background, error) {
 	if err != nil {
 		return nil, fmt.Errorf("related: background: %w", err)
 	}
-	raw, err := readAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("related: background: %w", err)
-	}
 	b := &Background{terms: make(map[string]bgTerm, 41000)}
-	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc := bufio.NewScanner(zr)
 	for line := 1; sc.Scan(); line++ {
 		f := strings.Split(sc.Text(), "\t")
 		if len(f) < 2 {
@@ -95,14 +91,10 @@ func parseBackground(gz []byte) (*Background, error) {
 	if b.words <= 0 {
 		return nil, fmt.Errorf("related: background: no #words header")
 	}
-	return b, sc.Err()
-}
-
-func readAll(zr *gzip.Reader) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(1 << 20)
-	_, err := buf.ReadFrom(zr)
-	return buf.Bytes(), err
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("related: background: %w", err)
+	}
+	return b, nil
 }
 
 // prob is the chance a document holds the key, by the background, and
