@@ -18,7 +18,7 @@ const siteFeedItems = 50
 // selectRelated scores the pool against every article and keeps what each
 // article's feed gets, then counts the pool into the term history.
 func (c *run) selectRelated(ctx context.Context) error {
-	w, err := weights(ctx, c.opt.Store, c.local)
+	w, err := weights(c.hist, c.local)
 	if err != nil {
 		return err
 	}

@@ -133,6 +133,7 @@ type run struct {
 	pool    []feed.Item          // gather: every source's items, before dedupe
 	health  []render.IndexSource // gather: the index page's source table
 	fp      string               // gather: what the output is made from
+	hist    state.TermHistory    // gather: the term history before this cycle
 	hashes  map[string]string    // publish: content hash of each changed feed, by URL
 	related [][]feed.Item        // select: each article's related items
 	cands   int                  // select: candidates after dedupe

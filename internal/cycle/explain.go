@@ -51,7 +51,11 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 			pool = append(pool, it)
 		}
 	}
-	w, err := weights(ctx, st, local)
+	h, err := st.TermHistory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w, err := weights(h, local)
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,8 @@ import (
 // with the term history as it stood before this cycle and with the
 // site's articles. This cycle's candidates are counted only after
 // selection, so the pool never weighs its own terms.
-func weights(ctx context.Context, st *state.Store, local []articleFeed) (*related.Weights, error) {
+func weights(h state.TermHistory, local []articleFeed) (*related.Weights, error) {
 	bg, err := related.DefaultBackground()
-	if err != nil {
-		return nil, err
-	}
-	h, err := st.TermHistory(ctx)
 	if err != nil {
 		return nil, err
 	}
