@@ -32,8 +32,8 @@ func newExplain() *cobra.Command {
 one article and prints every one of them, best first: score, title, source,
 the shared terms with their contributions, each term's weight and where the
 weight came from (background: general English word counts shipped with braid;
-history: items braid held in earlier cycles; site: the site's own articles;
-unknown: seen nowhere, so weighed as a name), and for each rejected item the
+site: the site's own articles; unknown: seen nowhere, so weighed as a name),
+and for each rejected item the
 reason (no shared terms, too little evidence, below threshold, too old,
 excluded by rule, same as a local item, over max_items). Items dropped as
 duplicates are listed with what they duplicate. --limit prints only the best
@@ -88,7 +88,7 @@ type explainTerm struct {
 	Term   string  `json:"term"`
 	Value  float64 `json:"contribution"`
 	Weight float64 `json:"weight"`
-	Source string  `json:"weight_source"` // background, history, site or unknown
+	Source string  `json:"weight_source"` // background, site or unknown
 }
 
 type explainItem struct {

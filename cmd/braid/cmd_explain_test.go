@@ -48,7 +48,7 @@ func TestExplain(t *testing.T) {
 			}
 			for _, tm := range c.Terms {
 				switch tm.WeightSource {
-				case "background", "history", "site", "unknown":
+				case "background", "site", "unknown":
 				default:
 					t.Errorf("%q: term %q weight source %q", c.Title, tm.Term, tm.WeightSource)
 				}
@@ -68,7 +68,7 @@ func TestExplain(t *testing.T) {
 	}
 
 	text, _, code := braid(t, "explain", "halden-strata-battery-platform", "-c", cfg)
-	if code != 0 || !strings.Contains(text, "SCORE") || !strings.Contains(text, "rejected: ") || !strings.Contains(text, " history)") {
+	if code != 0 || !strings.Contains(text, "SCORE") || !strings.Contains(text, "rejected: ") || !strings.Contains(text, " background)") {
 		t.Errorf("text output:\n%s", text)
 	}
 	if _, stderr, code := braid(t, "explain", "no-such-article", "-c", cfg); code != 1 || !strings.Contains(stderr, "no-such-article") {

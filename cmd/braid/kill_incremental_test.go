@@ -161,9 +161,8 @@ func TestKilledIncrementalCycleRecovers(t *testing.T) {
 				version = 0
 			}
 			// A fresh full cycle from the same knowledge: the same
-			// inputs and a copy of the state as the kill left it (the
-			// term history relatedness weighs with is part of it), into
-			// an empty out/.
+			// inputs and a copy of the state as the kill left it (first-
+			// seen times are part of it), into an empty out/.
 			full := t.TempDir()
 			killSite(t, full, version)
 			if out, err := exec.Command(braidBin, "state", "migrate", "-c", filepath.Join(dir, "config.yaml"),

@@ -123,22 +123,6 @@ func NewIndex(items []feed.Item, w *Weights) *Index {
 	return ix
 }
 
-// docKeys are the distinct index keys of each item, sorted, read off the
-// posting lists: what braid's term history counts, without tokenizing
-// the items a second time.
-func (ix *Index) docKeys() [][]string {
-	out := make([][]string, ix.n)
-	for k, ti := range ix.terms {
-		for _, p := range ti.postings {
-			out[p.doc] = append(out[p.doc], k)
-		}
-	}
-	for _, keys := range out {
-		sort.Strings(keys)
-	}
-	return out
-}
-
 func (ix *Index) add(tf map[*termInfo]float64, text string, w float64) {
 	for _, t := range ix.tokenize(text) {
 		ti := ix.terms[t.key]

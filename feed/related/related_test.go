@@ -142,7 +142,7 @@ func TestBackground(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := NewWeights(bg, History{}, nil)
+	w := NewWeights(bg, nil)
 	tests := []struct {
 		key    string
 		common bool
@@ -169,19 +169,14 @@ func TestBackground(t *testing.T) {
 	}
 }
 
-// TestHistoryOutweighsBackground: a term braid has seen in many items
-// weighs by the history, and the weight of a story's name does not
-// depend on what else is in the pool being scored.
-func TestHistoryOutweighsBackground(t *testing.T) {
+// TestScoreDoesNotDependOnThePool: the weight of a story's name, and so
+// an item's score, does not depend on what else is in the pool.
+func TestScoreDoesNotDependOnThePool(t *testing.T) {
 	bg, err := DefaultBackground()
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := History{Docs: 50000, DF: map[string]int{Key("crypto"): 5000}}
-	w := NewWeights(bg, h, nil)
-	if got := w.of(Key("crypto")); got.source != SourceHistory || got.idf > 3 {
-		t.Errorf("crypto: %+v", got)
-	}
+	w := NewWeights(bg, nil)
 	small := NewIndex(pool[:2], w).Score(doc, 0)
 	large := NewIndex(append(append([]feed.Item(nil), pool[:2]...), newSynthetic(3).items(2000)...), w).Score(doc, 0)
 	if len(small) == 0 || len(large) == 0 || small[0].Score != large[0].Score {

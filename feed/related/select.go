@@ -90,10 +90,6 @@ func (p *Pool) sourceVerdict(it *feed.Item) (weight float64, reason string) {
 	return r.Weight, "matches none of the source's include rules"
 }
 
-// ItemKeys are the distinct index keys of each of Items, sorted: what
-// braid's term history counts of an item.
-func (p *Pool) ItemKeys() [][]string { return p.index.docKeys() }
-
 // Decision is one candidate item judged for one article: selected, or
 // rejected with the reason. `braid explain` prints these.
 type Decision struct {

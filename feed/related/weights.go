@@ -23,7 +23,6 @@ type Source string
 
 // Weight sources, in the order the blend prefers them.
 const (
-	SourceHistory    Source = "history"    // items braid held in earlier cycles
 	SourceSite       Source = "site"       // the site's own articles
 	SourceBackground Source = "background" // general English word counts
 	SourceUnknown    Source = "unknown"    // seen nowhere: a name, most likely
@@ -31,7 +30,7 @@ const (
 
 // The blend. A document frequency is estimated as
 //
-//	p = (df_history + df_site + μ·p_background) / (N_history + N_site + μ)
+//	p = (df_site + μ·p_background) / (N_site + μ)
 //
 // (Dirichlet smoothing toward the background), and a term weighs
 // ln(1/p). The background counts words, not documents: a word of
@@ -125,20 +124,19 @@ func (b *Background) common(key string) bool {
 	return ok && !c.capital && c.count >= commonCount
 }
 
-// History is a document-frequency table: how many documents, and how many
-// held each term (by index key).
-type History struct {
+// docFreq is a document-frequency table: how many documents, and how
+// many held each term (by index key).
+type docFreq struct {
 	Docs int
 	DF   map[string]int
 }
 
 // Weights turn terms into weights without looking at the pool being
-// scored: the background, blended with what braid held before this cycle
-// and the site's own articles.
+// scored, or at any items sources sent before: the background, blended
+// with the site's own articles.
 type Weights struct {
 	bg     *Background
-	hist   History
-	site   History
+	site   docFreq
 	maxIDF float64
 }
 
@@ -148,10 +146,10 @@ type weight struct {
 	common bool
 }
 
-// NewWeights blends the background with the history and the site's
-// articles (either may be empty).
-func NewWeights(bg *Background, hist History, site []Doc) *Weights {
-	w := &Weights{bg: bg, hist: hist, site: siteHistory(site)}
+// NewWeights blends the background with the site's articles (none is
+// fine).
+func NewWeights(bg *Background, site []Doc) *Weights {
+	w := &Weights{bg: bg, site: siteFreq(site)}
 	p, _ := bg.prob("\x00") // a key no background has
 	w.maxIDF = -math.Log(p)
 	return w
@@ -163,10 +161,10 @@ func BackgroundWeights() (*Weights, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewWeights(bg, History{}, nil), nil
+	return NewWeights(bg, nil), nil
 }
 
-// mustBackgroundWeights is for callers with no history: the table is
+// mustBackgroundWeights is for callers with no site: the table is
 // embedded and covered by tests, so failing to parse it is a build
 // defect, not a condition to handle.
 func mustBackgroundWeights() *Weights {
@@ -177,8 +175,8 @@ func mustBackgroundWeights() *Weights {
 	return w
 }
 
-func siteHistory(docs []Doc) History {
-	h := History{DF: map[string]int{}}
+func siteFreq(docs []Doc) docFreq {
+	h := docFreq{DF: map[string]int{}}
 	for _, d := range docs {
 		for k := range DocTerms(d) {
 			h.DF[k]++
@@ -202,15 +200,13 @@ func DocTerms(d Doc) map[string]bool {
 // of is the weight of one key and where it came from.
 func (w *Weights) of(key string) weight {
 	pbg, known := w.bg.prob(key)
-	dh, ds := float64(w.hist.DF[key]), float64(w.site.DF[key])
+	ds := float64(w.site.DF[key])
 	prior := priorDocs * pbg
-	p := (dh + ds + prior) / (float64(w.hist.Docs+w.site.Docs) + priorDocs)
+	p := (ds + prior) / (float64(w.site.Docs) + priorDocs)
 	idf := math.Min(-math.Log(p), w.maxIDF)
 	src := SourceUnknown
 	switch {
-	case dh+ds > prior && dh >= ds:
-		src = SourceHistory
-	case dh+ds > prior:
+	case ds > prior:
 		src = SourceSite
 	case known:
 		src = SourceBackground

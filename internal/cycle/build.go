@@ -1,7 +1,6 @@
 package cycle
 
 import (
-	"context"
 	"net/url"
 	"regexp"
 	"time"
@@ -16,9 +15,9 @@ import (
 const siteFeedItems = 50
 
 // selectRelated scores the pool against every article and keeps what each
-// article's feed gets, then counts the pool into the term history.
-func (c *run) selectRelated(ctx context.Context) error {
-	w, err := weights(c.hist, c.local)
+// article's feed gets.
+func (c *run) selectRelated() error {
+	w, err := weights(c.local)
 	if err != nil {
 		return err
 	}
@@ -32,7 +31,6 @@ func (c *run) selectRelated(ctx context.Context) error {
 	for i := range c.local {
 		c.related[i] = pool.Select(target(&c.local[i]), c.now)
 	}
-	c.recordTerms(ctx, pool)
 	return nil
 }
 

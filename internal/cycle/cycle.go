@@ -101,7 +101,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return c.finish(ctx)
 	}
 	c.progress(PhaseScore)
-	if err := c.selectRelated(ctx); err != nil {
+	if err := c.selectRelated(); err != nil {
 		return nil, fmt.Errorf("select: %w", err)
 	}
 	feeds := c.build()
@@ -133,7 +133,6 @@ type run struct {
 	pool    []feed.Item          // gather: every source's items, before dedupe
 	health  []render.IndexSource // gather: the index page's source table
 	fp      string               // gather: what the output is made from
-	hist    state.TermHistory    // gather: the term history before this cycle
 	hashes  map[string]string    // publish: content hash of each changed feed, by URL
 	related [][]feed.Item        // select: each article's related items
 	cands   int                  // select: candidates after dedupe

@@ -115,7 +115,7 @@ func evalWeights(c *evalCorpus) *related.Weights {
 	for i := range c.local {
 		docs = append(docs, target(&c.local[i]).Doc)
 	}
-	return related.NewWeights(bg, related.History{}, docs)
+	return related.NewWeights(bg, docs)
 }
 
 // summary is a corpus×pool×split row of the results table.

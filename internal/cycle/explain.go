@@ -51,11 +51,7 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 			pool = append(pool, it)
 		}
 	}
-	h, err := st.TermHistory(ctx)
-	if err != nil {
-		return nil, err
-	}
-	w, err := weights(h, local)
+	w, err := weights(local)
 	if err != nil {
 		return nil, err
 	}

@@ -24,15 +24,12 @@ const (
 // fingerprint hashes everything the published files are made from: the
 // braid version, the config, the articles with their neighbours, every
 // candidate item's identity and times (an edited item gets a new Updated),
-// the source health shown on the index page, how many items the term
-// history counts (it only grows by whole items, and relatedness weighs
-// with it: a cycle that counted new items changes the next one's
-// weights), and, when max_age applies, the hour (items age out of the
-// window).
-func fingerprint(version string, cfg *config.Config, local []articleFeed, pool []feed.Item, health []render.IndexSource, historyDocs int, now time.Time) string {
+// the source health shown on the index page, and, when max_age applies,
+// the hour (items age out of the window).
+func fingerprint(version string, cfg *config.Config, local []articleFeed, pool []feed.Item, health []render.IndexSource, now time.Time) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
-	fmt.Fprintf(h, "%s\x00%d\x00", version, historyDocs)
+	fmt.Fprintf(h, "%s\x00", version)
 	c := *cfg
 	enc.Encode(&c)
 	for _, af := range local {

@@ -68,12 +68,7 @@ func (c *run) gather(ctx context.Context) error {
 	for i := range c.sum.Sources {
 		c.sum.Sources[i].FetchedBy = stored[c.sum.Sources[i].Name].FetchedBy
 	}
-	// Read once: it decides whether anything changed, and it is what
-	// selection weighs with.
-	if c.hist, err = c.opt.Store.TermHistory(ctx); err != nil {
-		return err
-	}
-	c.fp = fingerprint(c.opt.Version, c.cfg, c.local, c.pool, c.health, c.hist.Docs, c.now)
+	c.fp = fingerprint(c.opt.Version, c.cfg, c.local, c.pool, c.health, c.now)
 	return nil
 }
 

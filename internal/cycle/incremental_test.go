@@ -237,8 +237,8 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			for step := range 12 {
 				what := g.change()
 				// The full build starts from the state as this cycle
-				// finds it: the term history relatedness weighs with is
-				// part of what a cycle is made from.
+				// finds it: first-seen times are part of what a cycle is
+				// made from.
 				snap := snapshotState(t, g.dir)
 				sum := cycleIn(t, g.dir)
 				wrote += sum.Written

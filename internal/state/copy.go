@@ -31,8 +31,6 @@ var tables = []table{
 	{"meta", []string{"key", "value"}},
 	{"leases", []string{"source", "node", "expires_ms"}},
 	{"pings", []string{"url", "hash"}},
-	{"term_docs", []string{"doc"}},
-	{"term_df", []string{"term", "df"}},
 	{"outputs", []string{"out", "path", "unit", "hash"}},
 }
 

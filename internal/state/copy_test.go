@@ -42,9 +42,6 @@ func fill(t *testing.T, s *Store, sources, itemsEach int) {
 	if _, err := s.ClaimDue(ctx, "node-a", names, t0, time.Minute, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.RecordTerms(ctx, []TermDoc{{Doc: "a/1", Terms: []string{"laskarev", "trial"}}}); err != nil {
-		t.Fatal(err)
-	}
 	if err := s.SetMeta(ctx, "fingerprint", "abc"); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +106,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "term_docs": 1, "term_df": 2, "outputs": 120}
+		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "outputs": 120}
 		if !reflect.DeepEqual(counts, wantCounts) {
 			t.Errorf("%s → %s counts %v, want %v", step.from.Backend(), step.to.Backend(), counts, wantCounts)
 		}

@@ -64,18 +64,7 @@ var schema = []string{
 		url  TEXT PRIMARY KEY,
 		hash TEXT NOT NULL
 	);`,
-	// 5: term history for relatedness weights: every item braid has held
-	// counts once (term_docs remembers which), and term_df how many of
-	// them held each term. Items age out of the items table; their
-	// counts stay, so the history keeps growing past any one pool.
-	`CREATE TABLE term_docs (
-		doc TEXT PRIMARY KEY
-	);
-	CREATE TABLE term_df (
-		term TEXT PRIMARY KEY,
-		df   INTEGER NOT NULL
-	);`,
-	// 6: the files braid wrote into an output folder, each with the hash
+	// 5: the files braid wrote into an output folder, each with the hash
 	// of what its unit (one feed, the index page, the OPML list) was
 	// built from: a cycle renders a unit only when that hash changed,
 	// and removes only files listed here. Keyed by the output folder

@@ -32,7 +32,6 @@ func Run(t *testing.T, fresh NewDSN) {
 		{"LeaseRelease", testLeaseRelease},
 		{"ClaimPing", testClaimPing},
 		{"PruneDropsLeases", testPruneDropsLeases},
-		{"TermHistory", testTermHistory},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, fresh) })
 	}
