@@ -178,7 +178,10 @@ const (
 
 type queryTerm struct {
 	key    string
-	w      float64
+	w      float64 // in the article's vector: (1 + ln tf) · idf
+	dot    float64 // multiplies the item's posting weight in the dot product
+	idf    float64 // the article-side weight
+	source Source
 	ti     *termInfo // nil when no candidate has the term
 	anchor bool      // a name or proper noun of the story
 	name   bool      // a run of capitalized words: evidence only as an anchor
@@ -241,12 +244,7 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 	q := make([]queryTerm, 0, len(tf))
 	for k, v := range tf {
 		ti := ix.terms[k]
-		var wt weight
-		if ti != nil {
-			wt = ti.weight
-		} else {
-			wt = ix.weights.of(k)
-		}
+		wt := ix.weights.ofArticle(k)
 		anchor := anchors[k] && !wt.common
 		name := strings.HasPrefix(k, "name:")
 		if name {
@@ -254,7 +252,14 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 			// piece of evidence; "Timur Laskarev" is two.
 			anchor = anchors[k] && ix.weights.uncommonWords(k) >= 2
 		}
-		q = append(q, queryTerm{key: k, w: (1 + math.Log(v)) * wt.idf, ti: ti, anchor: anchor, name: name})
+		qt := queryTerm{key: k, w: (1 + math.Log(v)) * wt.idf, idf: wt.idf, source: wt.source, ti: ti, anchor: anchor, name: name}
+		qt.dot = qt.w
+		if ti != nil && ti.idf > 0 {
+			// The item side weighs the term by its own weight; in the
+			// dot product the shared term counts at the article's.
+			qt.dot *= wt.idf / ti.idf
+		}
+		q = append(q, qt)
 	}
 	sort.Slice(q, func(i, j int) bool {
 		if q[i].w != q[j].w {
@@ -299,12 +304,12 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		if t.ti == nil {
 			continue
 		}
-		informative := t.ti.idf >= minInformativeIDF && !t.name
+		informative := t.idf >= minInformativeIDF && !t.name
 		for _, p := range t.ti.postings {
 			if dot[p.doc] == 0 {
 				touched = append(touched, p.doc)
 			}
-			dot[p.doc] += t.w * p.w
+			dot[p.doc] += t.dot * p.w
 			if informative && info[p.doc] < 255 {
 				info[p.doc]++
 			}
@@ -356,8 +361,8 @@ func (ix *Index) contributions(q []queryTerm, qnorm float64, doc int32) []Contri
 		ps := t.ti.postings
 		i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= doc })
 		if i < len(ps) && ps[i].doc == doc {
-			cs = append(cs, Contribution{Term: t.ti.surface, Value: t.w * ps[i].w / (qnorm * ix.norms[doc]),
-				Weight: t.ti.idf, Source: t.ti.source})
+			cs = append(cs, Contribution{Term: t.ti.surface, Value: t.dot * ps[i].w / (qnorm * ix.norms[doc]),
+				Weight: t.idf, Source: t.source})
 		}
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Value > cs[j].Value })

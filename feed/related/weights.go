@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -124,19 +127,36 @@ func (b *Background) common(key string) bool {
 	return ok && !c.capital && c.count >= commonCount
 }
 
-// docFreq is a document-frequency table: how many documents, and how
-// many held each term (by index key).
-type docFreq struct {
-	Docs int
-	DF   map[string]int
+// siteTable is what the site's articles say about term weights: each
+// term's share of the articles, and the site's size, both rounded to half
+// powers of two. On a big site only terms in at least siteShareFloor of
+// the articles count (its town, its own name, its beat): editing or
+// adding one article then almost never changes the table, and weights
+// that moved with every edit would make every edit rescore every article
+// against every item (issue 12). A small site counts every term, which
+// changes the table on most edits, but rescoring a small site is cheap.
+type siteTable struct {
+	Docs  float64            // number of articles, rounded
+	Share map[string]float64 // share of articles holding the key, rounded
+}
+
+const (
+	minSiteDocs    = 1
+	siteShareFloor = 0.01
+)
+
+// roundHalfPow2 rounds x > 0 to the nearest half power of two (…, 0.5,
+// 0.71, 1, 1.41, 2, …): a step of 41 %, coarse enough to be stable.
+func roundHalfPow2(x float64) float64 {
+	return math.Exp2(math.Round(2*math.Log2(x)) / 2)
 }
 
 // Weights turn terms into weights without looking at the pool being
 // scored, or at any items sources sent before: the background, blended
-// with the site's own articles.
+// with the terms common on the site.
 type Weights struct {
 	bg     *Background
-	site   docFreq
+	site   siteTable
 	maxIDF float64
 }
 
@@ -175,15 +195,42 @@ func mustBackgroundWeights() *Weights {
 	return w
 }
 
-func siteFreq(docs []Doc) docFreq {
-	h := docFreq{DF: map[string]int{}}
+func siteFreq(docs []Doc) siteTable {
+	df := map[string]int{}
 	for _, d := range docs {
 		for k := range DocTerms(d) {
-			h.DF[k]++
+			df[k]++
 		}
-		h.Docs++
 	}
-	return h
+	t := siteTable{Share: map[string]float64{}}
+	if len(docs) == 0 {
+		return t
+	}
+	n := float64(len(docs))
+	t.Docs = roundHalfPow2(n)
+	for k, c := range df {
+		if c >= minSiteDocs && float64(c) >= siteShareFloor*n {
+			t.Share[k] = roundHalfPow2(float64(c) / n)
+		}
+	}
+	return t
+}
+
+// Digest identifies the weights: two Weights with the same digest weigh
+// every term the same. Scores kept from an earlier cycle are valid only
+// under the digest they were computed with.
+func (w *Weights) Digest() string {
+	keys := make([]string, 0, len(w.site.Share))
+	for k := range w.site.Share {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%g\x00%g\n", len(w.bg.terms), w.bg.words, w.site.Docs)
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s\x00%g\n", k, w.site.Share[k])
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // DocTerms is the set of index keys of an article.
@@ -197,12 +244,23 @@ func DocTerms(d Doc) map[string]bool {
 	return keys
 }
 
-// of is the weight of one key and where it came from.
-func (w *Weights) of(key string) weight {
+// of is the weight of one key in an item, and where it came from.
+func (w *Weights) of(key string) weight { return w.weigh(key, 0) }
+
+// ofArticle is the weight of one key of an article. The article holds
+// the term, so the term is in at least one document of the site: an
+// article's own names weigh as words of one document in N+μ, less than
+// the unknown words of an item that shares none of them (which weigh as
+// the rarest word of the background), as when every article counted in
+// the site's table. Counting only in the article's own weight keeps an
+// item's weights free of which articles the site has (issue 12).
+func (w *Weights) ofArticle(key string) weight { return w.weigh(key, 1) }
+
+func (w *Weights) weigh(key string, minDocs float64) weight {
 	pbg, known := w.bg.prob(key)
-	ds := float64(w.site.DF[key])
+	ds := w.site.Share[key] * w.site.Docs
 	prior := priorDocs * pbg
-	p := (ds + prior) / (float64(w.site.Docs) + priorDocs)
+	p := (max(ds, minDocs) + prior) / (w.site.Docs + priorDocs)
 	idf := math.Min(-math.Log(p), w.maxIDF)
 	src := SourceUnknown
 	switch {
