@@ -54,6 +54,7 @@ type scratch struct {
 }
 
 type termInfo struct {
+	key      string
 	id       int32 // order of first appearance, for deterministic sums
 	df       int
 	weight   // idf, where it came from, whether an everyday word
@@ -111,23 +112,42 @@ func NewIndex(items []feed.Item, w *Weights) *Index {
 		ti.weight = w.of(k)
 		ti.postings = make([]posting, 0, ti.df)
 	}
+	var sq []keyedSquare
 	for i := range items {
-		var sum float64
+		sq = sq[:0]
 		for _, e := range flat[starts[i]:starts[i+1]] {
 			w := (1 + math.Log(e.tf)) * e.ti.idf
-			sum += w * w
+			sq = append(sq, keyedSquare{e.ti.key, w * w})
 			e.ti.postings = append(e.ti.postings, posting{doc: int32(i), w: w})
 		}
-		ix.norms[i] = math.Sqrt(sum)
+		ix.norms[i] = itemNorm(sq)
 	}
 	return ix
+}
+
+type keyedSquare struct {
+	key string
+	sq  float64
+}
+
+// itemNorm sums an item's squared weights in the order of their keys:
+// summed in pool order, the last bit of a norm would depend on which
+// other items were indexed with it, and a score kept from an earlier
+// cycle must equal the score a full rescoring gives.
+func itemNorm(sq []keyedSquare) float64 {
+	sort.Slice(sq, func(a, b int) bool { return sq[a].key < sq[b].key })
+	var sum float64
+	for _, x := range sq {
+		sum += x.sq
+	}
+	return math.Sqrt(sum)
 }
 
 func (ix *Index) add(tf map[*termInfo]float64, text string, w float64) {
 	for _, t := range ix.tokenize(text) {
 		ti := ix.terms[t.key]
 		if ti == nil {
-			ti = &termInfo{surface: t.surface, id: int32(len(ix.terms))}
+			ti = &termInfo{key: t.key, surface: t.surface, id: int32(len(ix.terms))}
 			ix.terms[t.key] = ti
 		}
 		tf[ti] += w
@@ -176,29 +196,36 @@ const (
 	ReasonOneAnchor = "only one name of the story in common, and little else"
 )
 
-type queryTerm struct {
-	key    string
-	w      float64 // in the article's vector: (1 + ln tf) · idf
-	dot    float64 // multiplies the item's posting weight in the dot product
-	idf    float64 // the article-side weight
-	source Source
-	ti     *termInfo // nil when no candidate has the term
-	anchor bool      // a name or proper noun of the story
-	name   bool      // a run of capitalized words: evidence only as an anchor
+// Query is an article as an index scores it: its top terms, weighed.
+type Query struct {
+	Terms []QueryTerm `json:"t"`
+	Norm  float64     `json:"n"`
 }
 
-// query turns an article into its weighted top terms and their norm.
+// QueryTerm is one term of a Query.
+type QueryTerm struct {
+	Key    string  `json:"k"`
+	W      float64 `json:"w"` // in the article's vector: (1 + ln tf) · idf
+	IDF    float64 `json:"i"` // the article-side weight
+	Source Source  `json:"s"`
+	Anchor bool    `json:"a,omitempty"` // a name or proper noun of the story
+	Name   bool    `json:"m,omitempty"` // a run of capitalized words: evidence only as an anchor
+}
+
+// Query turns an article into its weighted top terms and their norm. It
+// depends on the article and the weights only, never on an index, so a
+// cycle can keep it and score it against new items later.
 //
 // Anchors are what tell a story apart from its topic: the names and proper
 // nouns of the article (terms its body writes capitalized mid-sentence at
 // least four times in five, and runs of capitalized words), its
 // capitalized tags and its related.include terms. Titles and headings are
 // in title case, so they say nothing about which words are proper.
-func (ix *Index) query(d Doc) ([]queryTerm, float64) {
+func (w *Weights) Query(d Doc) Query {
 	tf := map[string]float64{}
 	anchors := map[string]bool{}
 	add := func(text string, w float64) {
-		for _, t := range ix.tokenize(text) {
+		for _, t := range tokenize(text) {
 			tf[t.key] += w
 		}
 	}
@@ -207,7 +234,7 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 		add(h, docHeadingWeight)
 	}
 	for _, tag := range d.Tags {
-		for _, t := range ix.tokenize(tag) {
+		for _, t := range tokenize(tag) {
 			tf[t.key] += docTagWeight
 			if t.proper || isCapitalized(tag) {
 				anchors[t.key] = true
@@ -215,14 +242,14 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 		}
 	}
 	for _, inc := range d.Include {
-		for _, t := range ix.tokenize(inc) {
+		for _, t := range tokenize(inc) {
 			tf[t.key] += docTagWeight
 			anchors[t.key] = true
 		}
 	}
 	add(d.Credit, docCreditWeight)
 	seen, capital := map[string]int{}, map[string]int{}
-	for _, t := range ix.tokenize(d.Body) {
+	for _, t := range tokenize(d.Body) {
 		tf[t.key] += docBodyWeight
 		if t.acronym {
 			anchors[t.key] = true
@@ -241,48 +268,44 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 		}
 	}
 
-	q := make([]queryTerm, 0, len(tf))
+	q := make([]QueryTerm, 0, len(tf))
 	for k, v := range tf {
-		ti := ix.terms[k]
-		wt := ix.weights.ofArticle(k)
+		wt := w.ofArticle(k)
 		anchor := anchors[k] && !wt.common
 		name := strings.HasPrefix(k, "name:")
 		if name {
 			// "Stenvik Minerals" is the name "Stenvik" again, not a second
 			// piece of evidence; "Timur Laskarev" is two.
-			anchor = anchors[k] && ix.weights.uncommonWords(k) >= 2
+			anchor = anchors[k] && w.uncommonWords(k) >= 2
 		}
-		qt := queryTerm{key: k, w: (1 + math.Log(v)) * wt.idf, idf: wt.idf, source: wt.source, ti: ti, anchor: anchor, name: name}
-		qt.dot = qt.w
-		if ti != nil && ti.idf > 0 {
-			// The item side weighs the term by its own weight; in the
-			// dot product the shared term counts at the article's.
-			qt.dot *= wt.idf / ti.idf
-		}
+		qt := QueryTerm{Key: k, W: (1 + math.Log(v)) * wt.idf, IDF: wt.idf, Source: wt.source, Anchor: anchor, Name: name}
 		q = append(q, qt)
 	}
 	sort.Slice(q, func(i, j int) bool {
-		if q[i].w != q[j].w {
-			return q[i].w > q[j].w
+		if q[i].W != q[j].W {
+			return q[i].W > q[j].W
 		}
-		return q[i].key < q[j].key
+		return q[i].Key < q[j].Key
 	})
 	if len(q) > maxQueryTerms {
 		q = q[:maxQueryTerms]
 	}
 	var norm float64
 	for _, t := range q {
-		norm += t.w * t.w
+		norm += t.W * t.W
 	}
-	return q, math.Sqrt(norm)
+	return Query{Terms: q, Norm: math.Sqrt(norm)}
 }
 
 // Score returns the candidates that share a term with doc and score at
 // least min (with min <= 0, every one of them, weak ones included), best
 // first; ties go to the lower item index.
-func (ix *Index) Score(d Doc, min float64) []Match {
-	q, qnorm := ix.query(d)
-	if qnorm == 0 || ix.n == 0 {
+func (ix *Index) Score(d Doc, min float64) []Match { return ix.ScoreQuery(ix.weights.Query(d), min) }
+
+// ScoreQuery is Score for an article's Query. A match's score depends on
+// the query and the item only, whichever other items the index holds.
+func (ix *Index) ScoreQuery(q Query, min float64) []Match {
+	if q.Norm == 0 || ix.n == 0 {
 		return nil
 	}
 	sc := ix.scratch.Get().(*scratch)
@@ -297,23 +320,25 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		sc.touched = touched
 	}()
 	hasAnchors := false
-	for _, t := range q {
-		if t.anchor {
+	for _, t := range q.Terms {
+		if t.Anchor {
 			hasAnchors = true
 		}
-		if t.ti == nil {
+		ti := ix.terms[t.Key]
+		if ti == nil {
 			continue
 		}
-		informative := t.idf >= minInformativeIDF && !t.name
-		for _, p := range t.ti.postings {
+		informative := t.IDF >= minInformativeIDF && !t.Name
+		f := dotWeight(t, ti)
+		for _, p := range ti.postings {
 			if dot[p.doc] == 0 {
 				touched = append(touched, p.doc)
 			}
-			dot[p.doc] += t.dot * p.w
+			dot[p.doc] += f * p.w
 			if informative && info[p.doc] < 255 {
 				info[p.doc]++
 			}
-			if t.anchor && anchor[p.doc] < 255 {
+			if t.Anchor && anchor[p.doc] < 255 {
 				anchor[p.doc]++
 			}
 		}
@@ -323,7 +348,7 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		if ix.norms[doc] == 0 {
 			continue
 		}
-		raw := dot[doc] / (qnorm * ix.norms[doc])
+		raw := dot[doc] / (q.Norm * ix.norms[doc])
 		m := Match{Item: int(doc), Raw: raw, Score: raw, Shared: int(info[doc]), Anchors: int(anchor[doc])}
 		switch {
 		case info[doc] < 2:
@@ -339,7 +364,7 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		if min > 0 && m.Score < min {
 			continue
 		}
-		m.Terms = ix.contributions(q, qnorm, doc)
+		m.Terms = ix.contributions(q, doc)
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -351,18 +376,29 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 	return out
 }
 
+// dotWeight is what a query term multiplies an item's posting weight by:
+// the item side weighs the term by its own weight; in the dot product a
+// shared term counts at the article's.
+func dotWeight(t QueryTerm, ti *termInfo) float64 {
+	if ti.idf > 0 {
+		return t.W * t.IDF / ti.idf
+	}
+	return t.W
+}
+
 // contributions explains one doc's score: each shared term's share.
-func (ix *Index) contributions(q []queryTerm, qnorm float64, doc int32) []Contribution {
+func (ix *Index) contributions(q Query, doc int32) []Contribution {
 	var cs []Contribution
-	for _, t := range q {
-		if t.ti == nil {
+	for _, t := range q.Terms {
+		ti := ix.terms[t.Key]
+		if ti == nil {
 			continue
 		}
-		ps := t.ti.postings
+		ps := ti.postings
 		i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= doc })
 		if i < len(ps) && ps[i].doc == doc {
-			cs = append(cs, Contribution{Term: t.ti.surface, Value: t.dot * ps[i].w / (qnorm * ix.norms[doc]),
-				Weight: t.idf, Source: t.source})
+			cs = append(cs, Contribution{Term: ti.surface, Value: dotWeight(t, ti) * ps[i].w / (q.Norm * ix.norms[doc]),
+				Weight: t.IDF, Source: t.Source})
 		}
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Value > cs[j].Value })
