@@ -39,10 +39,11 @@ type Target struct {
 // Pool is a cycle's candidate items, deduplicated and indexed once for
 // every article.
 type Pool struct {
-	Items []feed.Item
-	Dups  []feed.Duplicate
-	index *Index
-	opt   Options
+	Items   []feed.Item
+	Dups    []feed.Duplicate
+	index   *Index // of every item, built when first needed
+	weights *Weights
+	opt     Options
 }
 
 // NewPool deduplicates the items and indexes them.
@@ -52,7 +53,27 @@ func NewPool(items []feed.Item, opt Options) *Pool {
 		w = mustBackgroundWeights()
 	}
 	kept, dups := feed.Dedupe(items)
-	return &Pool{Items: kept, Dups: dups, index: NewIndex(kept, w), opt: opt}
+	return &Pool{Items: kept, Dups: dups, weights: w, opt: opt}
+}
+
+// fullIndex is the index of every item. A cycle that finds its scores
+// in a Memo never builds it: indexing is most of a full scoring's cost.
+func (p *Pool) fullIndex() *Index {
+	if p.index == nil {
+		p.index = NewIndex(p.Items, p.weights)
+	}
+	return p.index
+}
+
+// floor is the least score an index must return for the target: a
+// source weight above 1 can lift an item over the threshold, so the
+// index must return everything that weight could lift.
+func (p *Pool) floor(t Target) float64 {
+	threshold := p.opt.MinScore
+	if t.MinScore != nil {
+		threshold = *t.MinScore
+	}
+	return threshold / p.maxWeight()
 }
 
 func (p *Pool) maxWeight() float64 {
@@ -109,15 +130,18 @@ type Decision struct {
 // reaching the threshold. The selected ones are what the article's feed
 // gets, before merging drops collisions with local items.
 func (p *Pool) Decide(t Target, now time.Time, all bool) []Decision {
+	floor := p.floor(t)
+	if all {
+		floor = 0
+	}
+	return p.decide(t, now, p.fullIndex().Score(t.Doc, floor))
+}
+
+// decide judges an article's matches, best first.
+func (p *Pool) decide(t Target, now time.Time, matches []Match) []Decision {
 	threshold := p.opt.MinScore
 	if t.MinScore != nil {
 		threshold = *t.MinScore
-	}
-	// A source weight above 1 can lift an item over the threshold, so
-	// the index must return everything that weight could lift.
-	floor := threshold / p.maxWeight()
-	if all {
-		floor = 0
 	}
 	var cutoff time.Time
 	if p.opt.MaxAge > 0 {
@@ -129,7 +153,6 @@ func (p *Pool) Decide(t Target, now time.Time, all bool) []Decision {
 			local.Claim(it)
 		}
 	}
-	matches := p.index.Score(t.Doc, floor)
 	out := make([]Decision, 0, len(matches))
 	for _, m := range matches {
 		it := p.Items[m.Item]

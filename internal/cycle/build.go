@@ -1,6 +1,7 @@
 package cycle
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"time"
@@ -14,9 +15,11 @@ import (
 // siteFeedItems caps the site-wide feed: readers want the latest, not the archive.
 const siteFeedItems = 50
 
-// selectRelated scores the pool against every article and keeps what each
-// article's feed gets.
-func (c *run) selectRelated() error {
+// selectRelated decides what each article's feed gets. Scores kept from
+// earlier cycles are reused: only new or changed items and new or edited
+// articles are scored (related.Memo), and the result is what scoring
+// everything again would give.
+func (c *run) selectRelated(ctx context.Context) error {
 	w, err := weights(c.local)
 	if err != nil {
 		return err
@@ -27,10 +30,25 @@ func (c *run) selectRelated() error {
 	c.pool = nil // deduplicated into the pool
 	c.cands = len(pool.Items)
 	c.sum.Items = c.cands
-	c.related = make([][]feed.Item, len(c.local))
+	slugs := make([]string, len(c.local))
+	targets := make([]related.Target, len(c.local))
 	for i := range c.local {
-		c.related[i] = pool.Select(target(&c.local[i]), c.now)
+		slugs[i], targets[i] = c.local[i].art.Slug, target(&c.local[i])
 	}
+	memo, err := c.loadMemo(ctx)
+	if err != nil {
+		return err
+	}
+	delta, err := pool.Update(memo, slugs, targets)
+	if err != nil {
+		return err
+	}
+	c.opt.Logger.Debug("relatedness", "rescored_articles", delta.Rescored, "new_items", delta.NewItems,
+		"changed_articles", len(delta.Changed), "full", delta.Full)
+	if err := c.saveMemo(ctx, memo, delta); err != nil {
+		return err
+	}
+	c.related = pool.SelectAll(memo, slugs, targets, c.now)
 	return nil
 }
 

@@ -101,7 +101,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return c.finish(ctx)
 	}
 	c.progress(PhaseScore)
-	if err := c.selectRelated(); err != nil {
+	if err := c.selectRelated(ctx); err != nil {
 		return nil, fmt.Errorf("select: %w", err)
 	}
 	feeds := c.build()

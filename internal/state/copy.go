@@ -32,6 +32,8 @@ var tables = []table{
 	{"leases", []string{"source", "node", "expires_ms"}},
 	{"pings", []string{"url", "hash"}},
 	{"outputs", []string{"out", "path", "unit", "hash"}},
+	{"score_sets", []string{"out", "key", "items"}},
+	{"scores", []string{"out", "slug", "digest", "query", "matches"}},
 }
 
 // Tables are the state's tables, parents first: the order Copy copies

@@ -52,6 +52,15 @@ func fill(t *testing.T, s *Store, sources, itemsEach int) {
 	if err := s.SaveOutputs(ctx, "/srv/out", outs, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Kept scores are bytes, NULs and all: they must survive both
+	// backends' binary columns.
+	rows := make([]ScoreRow, 0, sources)
+	for i := range sources {
+		rows = append(rows, ScoreRow{Slug: fmt.Sprintf("a%d", i), Digest: "d", Query: []byte{0, byte(i), 0xff}, Matches: []byte(`[]`)})
+	}
+	if err := s.SaveScores(ctx, "/srv/out", "k1", []byte{0, 1, 2}, rows, nil, false); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // dump returns every row of every table, in a fixed order.
@@ -106,7 +115,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "outputs": 120}
+		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "outputs": 120, "score_sets": 1, "scores": 120}
 		if !reflect.DeepEqual(counts, wantCounts) {
 			t.Errorf("%s → %s counts %v, want %v", step.from.Backend(), step.to.Backend(), counts, wantCounts)
 		}

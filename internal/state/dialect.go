@@ -39,7 +39,7 @@ func (d dialect) ddl(s string) string {
 	if !d.pg {
 		return s
 	}
-	return strings.ReplaceAll(s, "INTEGER", "BIGINT")
+	return strings.NewReplacer("INTEGER", "BIGINT", "BLOB", "BYTEA").Replace(s)
 }
 
 // jsonList is a subquery yielding the strings of a JSON array bound to

@@ -76,6 +76,23 @@ var schema = []string{
 		hash TEXT NOT NULL,
 		PRIMARY KEY (out, path)
 	);`,
+	// 6: relatedness scores kept between cycles (related.Memo), so a
+	// cycle scores only new items and edited articles. Keyed by the
+	// output folder like outputs: each node of a fleet keeps its own,
+	// and a node's rows always agree with its score_sets row.
+	`CREATE TABLE score_sets (
+		out   TEXT PRIMARY KEY,
+		key   TEXT NOT NULL,
+		items BLOB NOT NULL
+	);
+	CREATE TABLE scores (
+		out     TEXT NOT NULL,
+		slug    TEXT NOT NULL,
+		digest  TEXT NOT NULL,
+		query   BLOB NOT NULL,
+		matches BLOB NOT NULL,
+		PRIMARY KEY (out, slug)
+	);`,
 }
 
 // migrationLock is the pg_advisory_xact_lock key all braid processes

@@ -46,3 +46,65 @@ func testOutputs(t *testing.T, fresh NewDSN) {
 }
 
 func o(path, unit, hash string) state.Output { return state.Output{Path: path, Unit: unit, Hash: hash} }
+
+// testScores: kept scores are per output folder, bytes kept exactly
+// (NULs included), rows replaced by slug, dropped on request, all of
+// them on reset, and forgotten together with their key.
+func testScores(t *testing.T, fresh NewDSN) {
+	ctx := context.Background()
+	s := open(t, fresh(t))
+	row := func(slug, digest string) state.ScoreRow {
+		return state.ScoreRow{Slug: slug, Digest: digest, Query: []byte{0, 'q', 0xff}, Matches: []byte(`[{"i":"x"}]`)}
+	}
+	load := func(out string) map[string]string {
+		sc, err := s.LoadScores(ctx, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{"key": sc.Key, "items": string(sc.Items)}
+		for _, r := range sc.Rows {
+			if string(r.Query) != "\x00q\xff" || string(r.Matches) != `[{"i":"x"}]` {
+				t.Errorf("row %s came back as %q, %q", r.Slug, r.Query, r.Matches)
+			}
+			got[r.Slug] = r.Digest
+		}
+		return got
+	}
+	steps := []struct {
+		name  string
+		out   string
+		key   string
+		set   []state.ScoreRow
+		drop  []string
+		reset bool
+		want  map[string]string
+	}{
+		{"first", "/srv/out", "k1", []state.ScoreRow{row("a", "d1"), row("b", "d1")}, nil, false,
+			map[string]string{"key": "k1", "items": "\x00k1", "a": "d1", "b": "d1"}},
+		{"edit and drop", "/srv/out", "k1", []state.ScoreRow{row("a", "d2")}, []string{"b"}, false,
+			map[string]string{"key": "k1", "items": "\x00k1", "a": "d2"}},
+		{"other folder apart", "node2:/srv/out", "k9", []state.ScoreRow{row("z", "d9")}, nil, false,
+			map[string]string{"key": "k9", "items": "\x00k9", "z": "d9"}},
+		{"reset", "/srv/out", "k2", []state.ScoreRow{row("c", "d1")}, nil, true,
+			map[string]string{"key": "k2", "items": "\x00k2", "c": "d1"}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if err := s.SaveScores(ctx, st.out, st.key, []byte("\x00"+st.key), st.set, st.drop, st.reset); err != nil {
+				t.Fatal(err)
+			}
+			if got := load(st.out); !reflect.DeepEqual(got, st.want) {
+				t.Errorf("LoadScores(%s) = %v; want %v", st.out, got, st.want)
+			}
+		})
+	}
+	if err := s.ForgetScores(ctx, "/srv/out"); err != nil {
+		t.Fatal(err)
+	}
+	if got := load("/srv/out"); !reflect.DeepEqual(got, map[string]string{"key": "", "items": ""}) {
+		t.Errorf("after ForgetScores: %v", got)
+	}
+	if got := load("node2:/srv/out"); got["z"] != "d9" {
+		t.Errorf("ForgetScores of one folder touched another: %v", got)
+	}
+}

@@ -25,6 +25,7 @@ func Run(t *testing.T, fresh NewDSN) {
 		{"SourceRoundTrip", testSourceRoundTrip},
 		{"Meta", testMeta},
 		{"Outputs", testOutputs},
+		{"Scores", testScores},
 		{"ConcurrentOpenGoroutines", testConcurrentOpenGoroutines},
 		{"ConcurrentOpenProcesses", testConcurrentOpenProcesses},
 		{"LeasesOneNodePerPeriod", testLeasesOneNodePerPeriod},

@@ -1,0 +1,278 @@
+package related
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/braid-feeds/braid/feed"
+)
+
+// ScoringVersion names the scoring method. Bump it whenever a change
+// to tokenizing, weighing or scoring could change a score: a Memo made
+// under another version is thrown away and every article is rescored.
+const ScoringVersion = 1
+
+// Memo is what scoring found in earlier cycles, kept so that a cycle
+// scores only what changed (issue 12): each article's matches at or over
+// its floor, and which items those matches cover. A score depends only
+// on the article, the item and the weights, so scores kept from an
+// earlier cycle are the scores a full rescoring would give, as long as
+// the Key (scoring version, weights, floors) is the same.
+type Memo struct {
+	Key      string
+	Items    map[string]uint64       // covered items: id → ItemHash
+	Articles map[string]*ArticleMemo // by slug
+}
+
+// ArticleMemo is one article's part of a Memo.
+type ArticleMemo struct {
+	Digest  string   // TargetDigest of the article when scored
+	Matches []Scored // at or over the article's floor, best first
+	// Query is the article's query, kept so new items are scored against
+	// it without tokenizing the article again; RawQuery is its JSON,
+	// decoded only when a cycle has new items.
+	Query    *Query
+	RawQuery []byte
+}
+
+// Scored is one match as a Memo keeps it.
+type Scored struct {
+	ID      string  `json:"i"`
+	Hash    uint64  `json:"h"`
+	Score   float64 `json:"s"`
+	Raw     float64 `json:"r"`
+	Shared  int     `json:"sh,omitempty"`
+	Anchors int     `json:"an,omitempty"`
+	Weak    string  `json:"w,omitempty"`
+}
+
+// NewMemo is an empty memo: every article will be scored.
+func NewMemo() *Memo {
+	return &Memo{Items: map[string]uint64{}, Articles: map[string]*ArticleMemo{}}
+}
+
+// query returns the article's query, decoding it when needed.
+func (a *ArticleMemo) query() (Query, error) {
+	if a.Query == nil {
+		var q Query
+		if err := json.Unmarshal(a.RawQuery, &q); err != nil {
+			return Query{}, fmt.Errorf("related: kept query: %w", err)
+		}
+		a.Query = &q
+	}
+	return *a.Query, nil
+}
+
+// EncodeQuery and EncodeMatches are how a store keeps an ArticleMemo.
+func (a *ArticleMemo) EncodeQuery() ([]byte, error) {
+	if a.Query == nil {
+		return a.RawQuery, nil
+	}
+	return json.Marshal(a.Query)
+}
+
+// EncodeMatches encodes the matches; DecodeMatches reverses it.
+func (a *ArticleMemo) EncodeMatches() ([]byte, error) { return json.Marshal(a.Matches) }
+
+// DecodeMatches is EncodeMatches reversed.
+func DecodeMatches(data []byte) ([]Scored, error) {
+	var m []Scored
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("related: kept matches: %w", err)
+	}
+	return m, nil
+}
+
+// ItemHash hashes what scoring reads of an item: an item whose text
+// changed is scored again.
+func ItemHash(it *feed.Item) uint64 {
+	h := fnv.New64a()
+	for _, s := range []string{it.Title, strings.Join(it.Categories, "\x1f"), it.Summary, it.ContentHTML} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// TargetDigest identifies what scoring reads of an article: its text
+// and its own threshold.
+func TargetDigest(t Target) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	enc.Encode(t.Doc)
+	if t.MinScore != nil {
+		fmt.Fprintf(h, "min %g", *t.MinScore)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// MemoKey is the key a Memo must have for this pool to use it.
+func (p *Pool) MemoKey() string {
+	return fmt.Sprintf("v%d w%s min%g max%g", ScoringVersion, p.weights.Digest(), p.opt.MinScore, p.maxWeight())
+}
+
+// Delta says what Update changed in a Memo: the articles to save, the
+// ones to forget, and what it had to score.
+type Delta struct {
+	Changed, Removed []string // slugs
+	Rescored         int      // articles scored against every item
+	NewItems         int      // items scored against every kept article
+	Full             bool     // the memo was unusable: everything was scored
+}
+
+// Update brings the memo up to date with the pool and the articles
+// (slugs[i] names targets[i]): a new or edited article is scored against
+// every item; the others keep their matches on items that are still in
+// the pool, unchanged, and are scored against the new items only.
+func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) {
+	var d Delta
+	hashes := make([]uint64, len(p.Items))
+	byID := make(map[string]int, len(p.Items))
+	for i := range p.Items {
+		hashes[i] = ItemHash(&p.Items[i])
+		if _, dup := byID[p.Items[i].ID]; dup {
+			// Two kept items with one id cannot be told apart in a memo.
+			m.Key = ""
+		}
+		byID[p.Items[i].ID] = i
+	}
+	if key := p.MemoKey(); m.Key != key {
+		*m = *NewMemo()
+		m.Key = key
+		d.Full = true
+	}
+	var fresh []int // pool positions of items the memo does not cover
+	for i := range p.Items {
+		if h, ok := m.Items[p.Items[i].ID]; !ok || h != hashes[i] {
+			fresh = append(fresh, i)
+		}
+	}
+	d.NewItems = len(fresh)
+	var freshIx *Index
+	if len(fresh) > 0 {
+		items := make([]feed.Item, len(fresh))
+		for j, i := range fresh {
+			items[j] = p.Items[i]
+		}
+		freshIx = NewIndex(items, p.weights)
+	}
+	scored := func(ms []Match, pos func(int) int) []Scored {
+		out := make([]Scored, len(ms))
+		for j, mt := range ms {
+			i := pos(mt.Item)
+			out[j] = Scored{ID: p.Items[i].ID, Hash: hashes[i], Score: mt.Score, Raw: mt.Raw, Shared: mt.Shared, Anchors: mt.Anchors, Weak: mt.WeakReason}
+		}
+		return out
+	}
+	seen := make(map[string]bool, len(slugs))
+	for k, slug := range slugs {
+		t := targets[k]
+		seen[slug] = true
+		digest := TargetDigest(t)
+		am := m.Articles[slug]
+		if am == nil || am.Digest != digest {
+			q := p.weights.Query(t.Doc)
+			ms := p.fullIndex().ScoreQuery(q, p.floor(t))
+			m.Articles[slug] = &ArticleMemo{Digest: digest, Query: &q, Matches: scored(ms, func(i int) int { return i })}
+			d.Changed = append(d.Changed, slug)
+			d.Rescored++
+			continue
+		}
+		kept := am.Matches[:0:0]
+		for _, s := range am.Matches {
+			if i, ok := byID[s.ID]; ok && hashes[i] == s.Hash {
+				kept = append(kept, s)
+			}
+		}
+		changed := len(kept) != len(am.Matches)
+		if freshIx != nil {
+			q, err := am.query()
+			if err != nil {
+				return d, fmt.Errorf("%w (article %s)", err, slug)
+			}
+			if ms := freshIx.ScoreQuery(q, p.floor(t)); len(ms) > 0 {
+				kept = append(kept, scored(ms, func(j int) int { return fresh[j] })...)
+				changed = true
+			}
+		}
+		if changed {
+			p.sortScored(kept, byID)
+			am.Matches = kept
+			d.Changed = append(d.Changed, slug)
+		}
+	}
+	for slug := range m.Articles {
+		if !seen[slug] {
+			delete(m.Articles, slug)
+			d.Removed = append(d.Removed, slug)
+		}
+	}
+	sort.Strings(d.Removed)
+	clear(m.Items)
+	for i := range p.Items {
+		m.Items[p.Items[i].ID] = hashes[i]
+	}
+	return d, nil
+}
+
+// sortScored orders matches as Index.Score does: best first, ties to
+// the earlier pool position.
+func (p *Pool) sortScored(ms []Scored, byID map[string]int) {
+	sort.Slice(ms, func(a, b int) bool {
+		if ms[a].Score != ms[b].Score {
+			return ms[a].Score > ms[b].Score
+		}
+		return byID[ms[a].ID] < byID[ms[b].ID]
+	})
+}
+
+// DecideMemo judges an article's kept matches, as Decide does its fresh
+// ones (without the per-term explanation, which only explain shows).
+func (p *Pool) DecideMemo(t Target, am *ArticleMemo, now time.Time) []Decision {
+	byID := make(map[string]int, len(am.Matches))
+	for i := range p.Items {
+		byID[p.Items[i].ID] = i
+	}
+	return p.decideMemo(t, am, now, byID)
+}
+
+func (p *Pool) decideMemo(t Target, am *ArticleMemo, now time.Time, byID map[string]int) []Decision {
+	ms := make([]Match, 0, len(am.Matches))
+	for _, s := range am.Matches {
+		i, ok := byID[s.ID]
+		if !ok {
+			continue
+		}
+		ms = append(ms, Match{Item: i, Score: s.Score, Raw: s.Raw, Shared: s.Shared, Anchors: s.Anchors, Weak: s.Weak != "", WeakReason: s.Weak})
+	}
+	// Positions may have moved since the matches were kept.
+	sort.SliceStable(ms, func(a, b int) bool {
+		if ms[a].Score != ms[b].Score {
+			return ms[a].Score > ms[b].Score
+		}
+		return ms[a].Item < ms[b].Item
+	})
+	return p.decide(t, now, ms)
+}
+
+// SelectAll is what each article's feed gets (targets[i] named
+// slugs[i]), from an up-to-date memo.
+func (p *Pool) SelectAll(m *Memo, slugs []string, targets []Target, now time.Time) [][]feed.Item {
+	byID := make(map[string]int, len(p.Items))
+	for i := range p.Items {
+		byID[p.Items[i].ID] = i
+	}
+	out := make([][]feed.Item, len(slugs))
+	for k, slug := range slugs {
+		if am := m.Articles[slug]; am != nil {
+			out[k] = Selected(p.decideMemo(targets[k], am, now, byID))
+		}
+	}
+	return out
+}

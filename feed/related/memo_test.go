@@ -1,0 +1,234 @@
+package related
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/braid-feeds/braid/feed"
+)
+
+// memoWorld is a site and a pool the test changes at random.
+type memoWorld struct {
+	syn     *synthetic
+	r       *rand.Rand
+	items   []feed.Item
+	docs    map[string]Doc
+	min     map[string]*float64
+	nextID  int
+	nextDoc int
+}
+
+func (w *memoWorld) newItem() feed.Item {
+	w.nextID++
+	it := feed.Item{ID: fmt.Sprintf("item-%d", w.nextID), Title: w.syn.text(10), Summary: w.syn.text(40)}
+	if slugs := w.slugs(); len(slugs) > 0 && w.r.IntN(2) == 0 {
+		// About an article: its words, reworded, so there is something
+		// to select.
+		d := w.docs[slugs[w.r.IntN(len(slugs))]]
+		it.Title = d.Title
+		it.Summary = d.Body[:min(len(d.Body), 300)] + " " + w.syn.text(20)
+	}
+	return it
+}
+
+func (w *memoWorld) newDoc() string {
+	w.nextDoc++
+	slug := fmt.Sprintf("a%d", w.nextDoc)
+	w.docs[slug] = w.syn.docs(1)[0]
+	return slug
+}
+
+func (w *memoWorld) slugs() []string {
+	var s []string
+	for k := range w.docs {
+		s = append(s, k)
+	}
+	slices.Sort(s)
+	return s
+}
+
+// change makes one random change to the site or the pool.
+func (w *memoWorld) change() string {
+	slugs := w.slugs()
+	switch w.r.IntN(8) {
+	case 0:
+		return "add article " + w.newDoc()
+	case 1:
+		if len(slugs) > 3 {
+			delete(w.docs, slugs[0])
+			return "remove article " + slugs[0]
+		}
+	case 2:
+		s := slugs[w.r.IntN(len(slugs))]
+		d := w.docs[s]
+		d.Body += " " + w.syn.text(30)
+		w.docs[s] = d
+		return "edit article " + s
+	case 3:
+		s := slugs[w.r.IntN(len(slugs))]
+		v := 0.01 + 0.05*w.r.Float64()
+		w.min[s] = &v
+		return "set min_score of " + s
+	case 4:
+		if len(w.items) > 10 {
+			i := w.r.IntN(len(w.items))
+			w.items = slices.Delete(w.items, i, i+1)
+			return "remove an item"
+		}
+	case 5:
+		i := w.r.IntN(len(w.items))
+		w.items[i].Summary += " " + w.syn.text(10)
+		return "edit item " + w.items[i].ID
+	}
+	for range 1 + w.r.IntN(5) {
+		w.items = append(w.items, w.newItem())
+	}
+	return "add items"
+}
+
+func (w *memoWorld) targets() ([]string, []Target) {
+	slugs := w.slugs()
+	ts := make([]Target, len(slugs))
+	for i, s := range slugs {
+		ts[i] = Target{Doc: w.docs[s], MinScore: w.min[s]}
+	}
+	return slugs, ts
+}
+
+// storeRoundTrip passes the memo through its stored form, as a cycle
+// does between runs: queries stay encoded until needed.
+func storeRoundTrip(t *testing.T, m *Memo) *Memo {
+	t.Helper()
+	out := NewMemo()
+	out.Key = m.Key
+	for id, h := range m.Items {
+		out.Items[id] = h
+	}
+	for slug, am := range m.Articles {
+		q, err := am.EncodeQuery()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := am.EncodeMatches()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := DecodeMatches(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.Articles[slug] = &ArticleMemo{Digest: am.Digest, RawQuery: q, Matches: ms}
+	}
+	return out
+}
+
+// TestMemoEqualsFullScoring: over random changes to articles (new,
+// edited, removed, own thresholds) and items (new, edited, expired),
+// what an incrementally updated memo selects is, decision by decision
+// and float for float, what scoring everything again gives; and the
+// memo scores only what changed.
+func TestMemoEqualsFullScoring(t *testing.T) {
+	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			w := &memoWorld{syn: newSynthetic(seed), r: rand.New(rand.NewPCG(seed, 7)), docs: map[string]Doc{}, min: map[string]*float64{}}
+			for range 12 {
+				w.newDoc()
+			}
+			for range 150 {
+				w.items = append(w.items, w.newItem())
+			}
+			opt := Options{MinScore: 0.03, MaxItems: 10, Weights: mustBackgroundWeights()}
+			memo := NewMemo()
+			var rescored, scored, selected int
+			for step := range 40 {
+				what := "first cycle"
+				if step > 0 {
+					what = w.change()
+				}
+				slugs, targets := w.targets()
+				pool := NewPool(slices.Clone(w.items), opt)
+				d, err := pool.Update(memo, slugs, targets)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if step > 0 {
+					if d.Full {
+						t.Fatalf("step %d (%s): the memo was thrown away", step, what)
+					}
+					rescored += d.Rescored
+					scored += len(slugs)
+				}
+				full := NewPool(slices.Clone(w.items), opt)
+				for k, slug := range slugs {
+					got := pool.DecideMemo(targets[k], memo.Articles[slug], now)
+					want := full.Decide(targets[k], now, false)
+					for i := range want {
+						want[i].Terms = nil // explain's detail: the memo does not keep it
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("step %d (%s), article %s: memo decided\n%v\nfull scoring decided\n%v", step, what, slug, brief(got), brief(want))
+					}
+					selected += len(Selected(got))
+				}
+				memo = storeRoundTrip(t, memo)
+			}
+			if selected == 0 {
+				t.Fatal("nothing was ever selected: the test compares nothing")
+			}
+			if rescored*4 > scored {
+				t.Errorf("rescored %d of %d article scorings after the first cycle; want only edited and new ones", rescored, scored)
+			}
+		})
+	}
+}
+
+func brief(ds []Decision) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, fmt.Sprintf("%s %.17g %v %q", d.Item.ID, d.Score, d.Selected, d.Reason))
+	}
+	return out
+}
+
+// TestMemoKeyFollowsScoring: a memo made under other weights or floors
+// is thrown away, not reused.
+func TestMemoKeyFollowsScoring(t *testing.T) {
+	syn := newSynthetic(9)
+	items := syn.items(30)
+	for i := range items {
+		items[i].ID = fmt.Sprint(i)
+	}
+	docs := syn.docs(3)
+	targets := []Target{{Doc: docs[0]}, {Doc: docs[1]}, {Doc: docs[2]}}
+	slugs := []string{"a", "b", "c"}
+	bg, _ := DefaultBackground()
+	base := Options{MinScore: 0.1, Weights: NewWeights(bg, docs)}
+	other := []struct {
+		name string
+		opt  Options
+	}{
+		{"min_score", Options{MinScore: 0.2, Weights: base.Weights}},
+		{"source weight", Options{MinScore: 0.1, Weights: base.Weights, Sources: map[string]SourceRule{"s": {Weight: 2}}}},
+		{"site weights", Options{MinScore: 0.1, Weights: NewWeights(bg, docs[:1])}},
+	}
+	for _, o := range other {
+		t.Run(o.name, func(t *testing.T) {
+			m := NewMemo()
+			if _, err := NewPool(items, base).Update(m, slugs, targets); err != nil {
+				t.Fatal(err)
+			}
+			d, err := NewPool(items, o.opt).Update(m, slugs, targets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.Full || d.Rescored != 3 {
+				t.Errorf("delta %+v; want a full rescoring", d)
+			}
+		})
+	}
+}
