@@ -2,10 +2,14 @@ package related
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,21 +64,73 @@ func NewMemo() *Memo {
 // query returns the article's query, decoding it when needed.
 func (a *ArticleMemo) query() (Query, error) {
 	if a.Query == nil {
-		var q Query
-		if err := json.Unmarshal(a.RawQuery, &q); err != nil {
-			return Query{}, fmt.Errorf("related: kept query: %w", err)
+		q, err := decodeQuery(a.RawQuery)
+		if err != nil {
+			return Query{}, err
 		}
 		a.Query = &q
 	}
 	return *a.Query, nil
 }
 
-// EncodeQuery and EncodeMatches are how a store keeps an ArticleMemo.
-func (a *ArticleMemo) EncodeQuery() ([]byte, error) {
+// EncodeQuery is how a store keeps an ArticleMemo's query: binary, as
+// decoding every article's query is most of what a cycle with a few new
+// items costs, and JSON was three times slower.
+func (a *ArticleMemo) EncodeQuery() []byte {
 	if a.Query == nil {
-		return a.RawQuery, nil
+		return a.RawQuery
 	}
-	return json.Marshal(a.Query)
+	return encodeQuery(*a.Query)
+}
+
+var sources = []Source{SourceSite, SourceBackground, SourceUnknown}
+
+func encodeQuery(q Query) []byte {
+	buf := make([]byte, 0, 8+len(q.Terms)*28)
+	buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(q.Norm))
+	for _, t := range q.Terms {
+		buf = binary.AppendUvarint(buf, uint64(len(t.Key)))
+		buf = append(buf, t.Key...)
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(t.W))
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(t.IDF))
+		var flags byte
+		if t.Anchor {
+			flags |= 1
+		}
+		if t.Name {
+			flags |= 2
+		}
+		buf = append(buf, flags, byte(slices.Index(sources, t.Source)+1))
+	}
+	return buf
+}
+
+var errBadQuery = errors.New("related: kept query: truncated or corrupt")
+
+func decodeQuery(buf []byte) (Query, error) {
+	if len(buf) < 8 {
+		return Query{}, errBadQuery
+	}
+	q := Query{Norm: math.Float64frombits(binary.LittleEndian.Uint64(buf))}
+	buf = buf[8:]
+	for len(buf) > 0 {
+		n, k := binary.Uvarint(buf)
+		if k <= 0 || uint64(len(buf)-k) < n+18 {
+			return Query{}, errBadQuery
+		}
+		buf = buf[k:]
+		t := QueryTerm{Key: string(buf[:n])}
+		buf = buf[n:]
+		t.W = math.Float64frombits(binary.LittleEndian.Uint64(buf))
+		t.IDF = math.Float64frombits(binary.LittleEndian.Uint64(buf[8:]))
+		t.Anchor, t.Name = buf[16]&1 != 0, buf[16]&2 != 0
+		if i := int(buf[17]) - 1; i >= 0 && i < len(sources) {
+			t.Source = sources[i]
+		}
+		buf = buf[18:]
+		q.Terms = append(q.Terms, t)
+	}
+	return q, nil
 }
 
 // EncodeMatches encodes the matches; DecodeMatches reverses it.

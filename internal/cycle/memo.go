@@ -44,10 +44,7 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 	rows := make([]state.ScoreRow, 0, len(d.Changed))
 	for _, slug := range d.Changed {
 		am := m.Articles[slug]
-		q, err := am.EncodeQuery()
-		if err != nil {
-			return err
-		}
+		q := am.EncodeQuery()
 		ms, err := am.EncodeMatches()
 		if err != nil {
 			return err
