@@ -36,8 +36,9 @@ var errUsage = errors.New("usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	stopProfile := startProfile()
+	stopProfile, stopMemProfile := startProfile(), startMemProfile()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopMemProfile()
 	stopProfile()
 	stop()
 	os.Exit(exitCode(err, os.Stderr))

@@ -2,6 +2,7 @@ package related
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -288,7 +289,9 @@ func (w *Weights) Query(d Doc) Query {
 		return q[i].Key < q[j].Key
 	})
 	if len(q) > maxQueryTerms {
-		q = q[:maxQueryTerms]
+		// A copy, not a reslice: a cycle keeps every article's query,
+		// and the backing array holds all of a long article's terms.
+		q = slices.Clone(q[:maxQueryTerms])
 	}
 	var norm float64
 	for _, t := range q {

@@ -235,7 +235,9 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		if am == nil || am.Digest != digest {
 			q := p.weights.Query(t.Doc)
 			ms := p.fullIndex().ScoreQuery(q, p.floor(t))
-			m.Articles[slug] = &ArticleMemo{Digest: digest, Query: &q, Matches: scored(ms, func(i int) int { return i })}
+			// Kept encoded: a third of the size, and most cycles never
+			// read it again.
+			m.Articles[slug] = &ArticleMemo{Digest: digest, RawQuery: encodeQuery(q), Matches: scored(ms, func(i int) int { return i })}
 			d.Changed = append(d.Changed, slug)
 			d.Rescored++
 			continue
