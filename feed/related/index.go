@@ -43,6 +43,7 @@ type Index struct {
 	norms    []float64
 	tokenize func(string) []term
 	scratch  sync.Pool
+	cross    crossIndex
 }
 
 // scratch holds per-call accumulators, reused across articles.
@@ -51,19 +52,26 @@ type scratch struct {
 	info    []uint8
 	anchor  []uint8
 	touched []int32
+	// qAdd, dAdd: for a cross-language pair, the squared weights of
+	// shared terms outside each side's cross-language norm.
+	qAdd, dAdd []float64
 }
 
 type termInfo struct {
 	id       int32 // order of first appearance, for deterministic sums
 	df       int
-	weight   // idf, where it came from, whether an everyday word
+	weight        // idf, where it came from, whether an everyday word
+	english  bool // the background knows it: tells an item's language
 	surface  string
 	postings []posting // by ascending doc
 }
 
 type posting struct {
 	doc int32
-	w   float64 // the term's weight in the doc: (1 + ln tf) · idf · boost
+	// maybe: not surely a name in its doc, so in the doc's
+	// cross-language norm only when an article shares it.
+	maybe bool
+	w     float64 // the term's weight in the doc: (1 + ln tf) · idf · boost
 }
 
 // NewIndex indexes items (title, categories, summary and content). Term
@@ -75,13 +83,10 @@ type posting struct {
 // pairs, and posting lists are allocated once at their final size.
 func NewIndex(items []feed.Item, w *Weights) *Index {
 	ix := &Index{n: len(items), weights: w, terms: map[string]*termInfo{}, norms: make([]float64, len(items)), tokenize: newTokenizer()}
-	type entry struct {
-		ti *termInfo
-		tf float64
-	}
+	ix.cross.init(len(items))
 	flat := make([]entry, 0, len(items)*24)
 	starts := make([]int, len(items)+1)
-	tf := map[*termInfo]float64{}
+	tf := map[*termInfo]occurrences{}
 	for i := range items {
 		it := &items[i]
 		clear(tf)
@@ -94,7 +99,7 @@ func NewIndex(items []feed.Item, w *Weights) *Index {
 		ix.add(tf, body, itemBodyWeight)
 		starts[i] = len(flat)
 		for ti, v := range tf {
-			flat = append(flat, entry{ti, v})
+			flat = append(flat, entry{ti, v.tf, v.flags})
 			ti.df++
 		}
 		// Term order by first appearance in the pool: float sums in map
@@ -109,28 +114,40 @@ func NewIndex(items []feed.Item, w *Weights) *Index {
 	}
 	for k, ti := range ix.terms {
 		ti.weight = w.of(k)
+		ti.english = w.bg.knows(k)
 		ti.postings = make([]posting, 0, ti.df)
 	}
 	for i := range items {
 		var sum float64
-		for _, e := range flat[starts[i]:starts[i+1]] {
+		doc := flat[starts[i]:starts[i+1]]
+		l := entriesLang(doc)
+		var port float64
+		for _, e := range doc {
 			w := (1 + math.Log(e.tf)) * e.ti.idf
 			sum += w * w
-			e.ti.postings = append(e.ti.postings, posting{doc: int32(i), w: w})
+			maybe := !surelyName(e.flags, l)
+			if !maybe {
+				port += w * w
+			}
+			e.ti.postings = append(e.ti.postings, posting{doc: int32(i), maybe: maybe, w: w})
 		}
 		ix.norms[i] = math.Sqrt(sum)
+		ix.cross.set(i, l, port)
 	}
 	return ix
 }
 
-func (ix *Index) add(tf map[*termInfo]float64, text string, w float64) {
+func (ix *Index) add(tf map[*termInfo]occurrences, text string, w float64) {
 	for _, t := range ix.tokenize(text) {
 		ti := ix.terms[t.key]
 		if ti == nil {
 			ti = &termInfo{surface: t.surface, id: int32(len(ix.terms))}
 			ix.terms[t.key] = ti
 		}
-		tf[ti] += w
+		o := tf[ti]
+		o.tf += w
+		o.flags |= occFlags(&t)
+		tf[ti] = o
 	}
 }
 
@@ -184,6 +201,13 @@ type queryTerm struct {
 	name   bool      // a run of capitalized words: evidence only as an anchor
 }
 
+// queryShape is what scoring needs to know of the article as a whole:
+// its language, and its norm over the terms that cross languages.
+type queryShape struct {
+	lang  lang
+	port2 float64 // squared norm of the anchors
+}
+
 // query turns an article into its weighted top terms and their norm.
 //
 // Anchors are what tell a story apart from its topic: the names and proper
@@ -191,15 +215,19 @@ type queryTerm struct {
 // least four times in five, and runs of capitalized words), its
 // capitalized tags and its related.include terms. Titles and headings are
 // in title case, so they say nothing about which words are proper.
-func (ix *Index) query(d Doc) ([]queryTerm, float64) {
+func (ix *Index) query(d Doc) ([]queryTerm, float64, queryShape) {
 	tf := map[string]float64{}
 	anchors := map[string]bool{}
+	flags := map[string]uint8{} // of the title's and body's terms: their language
 	add := func(text string, w float64) {
 		for _, t := range ix.tokenize(text) {
 			tf[t.key] += w
 		}
 	}
-	add(d.Title, docTitleWeight)
+	for _, t := range ix.tokenize(d.Title) {
+		tf[t.key] += docTitleWeight
+		flags[t.key] |= occFlags(&t)
+	}
 	for _, h := range d.Headings {
 		add(h, docHeadingWeight)
 	}
@@ -221,6 +249,7 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 	seen, capital := map[string]int{}, map[string]int{}
 	for _, t := range ix.tokenize(d.Body) {
 		tf[t.key] += docBodyWeight
+		flags[t.key] |= occFlags(&t)
 		if t.acronym {
 			anchors[t.key] = true
 		}
@@ -265,29 +294,42 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64) {
 	if len(q) > maxQueryTerms {
 		q = q[:maxQueryTerms]
 	}
-	var norm float64
+	var norm, port float64
 	for _, t := range q {
 		norm += t.w * t.w
+		if t.anchor {
+			port += t.w * t.w
+		}
 	}
-	return q, math.Sqrt(norm)
+	return q, math.Sqrt(norm), queryShape{lang: ix.keysLang(flags), port2: port}
 }
 
 // Score returns the candidates that share a term with doc and score at
 // least min (with min <= 0, every one of them, weak ones included), best
 // first; ties go to the lower item index.
 func (ix *Index) Score(d Doc, min float64) []Match {
-	q, qnorm := ix.query(d)
+	q, qnorm, shape := ix.query(d)
 	if qnorm == 0 || ix.n == 0 {
 		return nil
 	}
+	// Items in another language than the article's are scored on what
+	// can cross languages (crosslang.go).
+	cross := ix.cross.others(shape.lang)
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
+	if cross && sc.qAdd == nil {
+		sc.qAdd, sc.dAdd = make([]float64, ix.n), make([]float64, ix.n)
+	}
 	dot, info, anchor, touched := sc.dot, sc.info, sc.anchor, sc.touched[:0]
+	qAdd, dAdd, docLang := sc.qAdd, sc.dAdd, ix.cross.lang
 	defer func() {
 		// Reset only what this call touched: clearing 20,000 slots per
 		// article would cost more than the scoring.
 		for _, d := range touched {
 			dot[d], info[d], anchor[d] = 0, 0, 0
+			if cross {
+				qAdd[d], dAdd[d] = 0, 0
+			}
 		}
 		sc.touched = touched
 	}()
@@ -311,6 +353,14 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 			if t.anchor && anchor[p.doc] < 255 {
 				anchor[p.doc]++
 			}
+			if cross && docLang[p.doc] != shape.lang {
+				if !t.anchor {
+					qAdd[p.doc] += t.w * t.w
+				}
+				if p.maybe {
+					dAdd[p.doc] += p.w * p.w
+				}
+			}
 		}
 	}
 	var out []Match
@@ -318,7 +368,11 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		if ix.norms[doc] == 0 {
 			continue
 		}
-		raw := dot[doc] / (qnorm * ix.norms[doc])
+		denom := qnorm * ix.norms[doc]
+		if cross && docLang[doc] != shape.lang {
+			denom = math.Sqrt((shape.port2 + qAdd[doc]) * (ix.cross.port2[doc] + dAdd[doc]))
+		}
+		raw := dot[doc] / denom
 		m := Match{Item: int(doc), Raw: raw, Score: raw, Shared: int(info[doc]), Anchors: int(anchor[doc])}
 		switch {
 		case info[doc] < 2:
@@ -334,7 +388,7 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 		if min > 0 && m.Score < min {
 			continue
 		}
-		m.Terms = ix.contributions(q, qnorm, doc)
+		m.Terms = ix.contributions(q, denom, doc)
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -346,8 +400,9 @@ func (ix *Index) Score(d Doc, min float64) []Match {
 	return out
 }
 
-// contributions explains one doc's score: each shared term's share.
-func (ix *Index) contributions(q []queryTerm, qnorm float64, doc int32) []Contribution {
+// contributions explains one doc's score: each shared term's share of
+// dot/denom.
+func (ix *Index) contributions(q []queryTerm, denom float64, doc int32) []Contribution {
 	var cs []Contribution
 	for _, t := range q {
 		if t.ti == nil {
@@ -356,7 +411,7 @@ func (ix *Index) contributions(q []queryTerm, qnorm float64, doc int32) []Contri
 		ps := t.ti.postings
 		i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= doc })
 		if i < len(ps) && ps[i].doc == doc {
-			cs = append(cs, Contribution{Term: t.ti.surface, Value: t.w * ps[i].w / (qnorm * ix.norms[doc]),
+			cs = append(cs, Contribution{Term: t.ti.surface, Value: t.w * ps[i].w / denom,
 				Weight: t.ti.idf, Source: t.ti.source})
 		}
 	}
