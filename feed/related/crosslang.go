@@ -160,17 +160,11 @@ func entriesLang(doc []entry) lang {
 	return c.lang()
 }
 
-// keysLang is the language of an article from its terms' flags.
-func (ix *Index) keysLang(flags map[string]uint8) lang {
-	var c langCounter
-	for k, fl := range flags {
-		if fl&(occLower|occCyr) == occLower {
-			c.add(fl, ix.weights.bg.knows(k))
-		} else {
-			c.add(fl, false)
-		}
-	}
-	return c.lang()
+// countLang counts one word of an article towards its language (every
+// occurrence: an article is long enough).
+func (ix *Index) countLang(c *langCounter, t *term) {
+	fl := occFlags(t)
+	c.add(fl, fl&(occLower|occCyr) == occLower && ix.weights.bg.knows(t.key))
 }
 
 // minKnownCount: a word the background counts this often is English

@@ -218,7 +218,7 @@ type queryShape struct {
 func (ix *Index) query(d Doc) ([]queryTerm, float64, queryShape) {
 	tf := map[string]float64{}
 	anchors := map[string]bool{}
-	flags := map[string]uint8{} // of the title's and body's terms: their language
+	var lc langCounter // the title's and body's words: their language
 	add := func(text string, w float64) {
 		for _, t := range ix.tokenize(text) {
 			tf[t.key] += w
@@ -226,7 +226,7 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64, queryShape) {
 	}
 	for _, t := range ix.tokenize(d.Title) {
 		tf[t.key] += docTitleWeight
-		flags[t.key] |= occFlags(&t)
+		ix.countLang(&lc, &t)
 	}
 	for _, h := range d.Headings {
 		add(h, docHeadingWeight)
@@ -249,7 +249,7 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64, queryShape) {
 	seen, capital := map[string]int{}, map[string]int{}
 	for _, t := range ix.tokenize(d.Body) {
 		tf[t.key] += docBodyWeight
-		flags[t.key] |= occFlags(&t)
+		ix.countLang(&lc, &t)
 		if t.acronym {
 			anchors[t.key] = true
 		}
@@ -301,7 +301,7 @@ func (ix *Index) query(d Doc) ([]queryTerm, float64, queryShape) {
 			port += t.w * t.w
 		}
 	}
-	return q, math.Sqrt(norm), queryShape{lang: ix.keysLang(flags), port2: port}
+	return q, math.Sqrt(norm), queryShape{lang: lc.lang(), port2: port}
 }
 
 // Score returns the candidates that share a term with doc and score at
