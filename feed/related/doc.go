@@ -26,4 +26,15 @@
 // Cyrillic words), capitalized Cyrillic words transliterated (ICAO 9303)
 // so "Навальный" meets "Navalny", and runs of capitalized words kept
 // whole as names ("Gleb Kostarev", "World Bank") with extra weight.
+//
+// Across languages: each item and article is classed as English,
+// another Latin-script language (most of its lower-case words unknown to
+// the background) or Cyrillic. A pair whose classes differ can share
+// only names, so its cosine is taken over what can cross: the article's
+// anchors and the item's sure names (capitalized mid-sentence, acronyms;
+// in a language that capitalizes nouns, acronyms only), plus any term
+// the two do share. A Russian item naming the story's mayor and town
+// scores like an English one would; the evidence rules are unchanged, so
+// a foreign item sharing one name (a namesake footballer, the town in
+// another event, but also a true item naming only the town) is weak.
 package related

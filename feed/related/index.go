@@ -44,6 +44,7 @@ type Index struct {
 	norms    []float64
 	tokenize func(string) []term
 	scratch  sync.Pool
+	cross    crossIndex
 }
 
 // scratch holds per-call accumulators, reused across articles.
@@ -52,20 +53,27 @@ type scratch struct {
 	info    []uint8
 	anchor  []uint8
 	touched []int32
+	// qAdd, dAdd: for a cross-language pair, the squared weights of
+	// shared terms outside each side's cross-language norm.
+	qAdd, dAdd []float64
 }
 
 type termInfo struct {
 	key      string
 	id       int32 // order of first appearance, for deterministic sums
 	df       int
-	weight   // idf, where it came from, whether an everyday word
+	weight        // idf, where it came from, whether an everyday word
+	english  bool // the background knows it: tells an item's language
 	surface  string
 	postings []posting // by ascending doc
 }
 
 type posting struct {
 	doc int32
-	w   float64 // the term's weight in the doc: (1 + ln tf) · idf · boost
+	// maybe: not surely a name in its doc, so in the doc's
+	// cross-language norm only when an article shares it.
+	maybe bool
+	w     float64 // the term's weight in the doc: (1 + ln tf) · idf · boost
 }
 
 // NewIndex indexes items (title, categories, summary and content). Term
@@ -77,13 +85,10 @@ type posting struct {
 // pairs, and posting lists are allocated once at their final size.
 func NewIndex(items []feed.Item, w *Weights) *Index {
 	ix := &Index{n: len(items), weights: w, terms: map[string]*termInfo{}, norms: make([]float64, len(items)), tokenize: newTokenizer()}
-	type entry struct {
-		ti *termInfo
-		tf float64
-	}
+	ix.cross.init(len(items))
 	flat := make([]entry, 0, len(items)*24)
 	starts := make([]int, len(items)+1)
-	tf := map[*termInfo]float64{}
+	tf := map[*termInfo]occurrences{}
 	for i := range items {
 		it := &items[i]
 		clear(tf)
@@ -96,7 +101,7 @@ func NewIndex(items []feed.Item, w *Weights) *Index {
 		ix.add(tf, body, itemBodyWeight)
 		starts[i] = len(flat)
 		for ti, v := range tf {
-			flat = append(flat, entry{ti, v})
+			flat = append(flat, entry{ti, v.tf, v.flags})
 			ti.df++
 		}
 		// Term order by first appearance in the pool: float sums in map
@@ -111,17 +116,26 @@ func NewIndex(items []feed.Item, w *Weights) *Index {
 	}
 	for k, ti := range ix.terms {
 		ti.weight = w.of(k)
+		ti.english = w.bg.knows(k)
 		ti.postings = make([]posting, 0, ti.df)
 	}
-	var sq []keyedSquare
+	var sq, port []keyedSquare
 	for i := range items {
-		sq = sq[:0]
-		for _, e := range flat[starts[i]:starts[i+1]] {
+		sq, port = sq[:0], port[:0]
+		doc := flat[starts[i]:starts[i+1]]
+		l := entriesLang(doc)
+		for _, e := range doc {
 			w := (1 + math.Log(e.tf)) * e.ti.idf
 			sq = append(sq, keyedSquare{e.ti.key, w * w})
-			e.ti.postings = append(e.ti.postings, posting{doc: int32(i), w: w})
+			maybe := !surelyName(e.flags, l)
+			if !maybe {
+				port = append(port, keyedSquare{e.ti.key, w * w})
+			}
+			e.ti.postings = append(e.ti.postings, posting{doc: int32(i), maybe: maybe, w: w})
 		}
 		ix.norms[i] = itemNorm(sq)
+		pn := itemNorm(port)
+		ix.cross.set(i, l, pn*pn)
 	}
 	return ix
 }
@@ -144,14 +158,17 @@ func itemNorm(sq []keyedSquare) float64 {
 	return math.Sqrt(sum)
 }
 
-func (ix *Index) add(tf map[*termInfo]float64, text string, w float64) {
+func (ix *Index) add(tf map[*termInfo]occurrences, text string, w float64) {
 	for _, t := range ix.tokenize(text) {
 		ti := ix.terms[t.key]
 		if ti == nil {
 			ti = &termInfo{key: t.key, surface: t.surface, id: int32(len(ix.terms))}
 			ix.terms[t.key] = ti
 		}
-		tf[ti] += w
+		o := tf[ti]
+		o.tf += w
+		o.flags |= occFlags(&t)
+		tf[ti] = o
 	}
 }
 
@@ -199,18 +216,23 @@ const (
 
 // Query is an article as an index scores it: its top terms, weighed.
 type Query struct {
-	Terms []QueryTerm `json:"t"`
-	Norm  float64     `json:"n"`
+	Terms []QueryTerm
+	Norm  float64
+	// Lang is the article's language, Port2 its squared norm over the
+	// terms that cross languages (its anchors): what scoring an item in
+	// another language needs (crosslang.go).
+	Lang  lang
+	Port2 float64
 }
 
 // QueryTerm is one term of a Query.
 type QueryTerm struct {
-	Key    string  `json:"k"`
-	W      float64 `json:"w"` // in the article's vector: (1 + ln tf) · idf
-	IDF    float64 `json:"i"` // the article-side weight
-	Source Source  `json:"s"`
-	Anchor bool    `json:"a,omitempty"` // a name or proper noun of the story
-	Name   bool    `json:"m,omitempty"` // a run of capitalized words: evidence only as an anchor
+	Key    string
+	W      float64 // in the article's vector: (1 + ln tf) · idf
+	IDF    float64 // the article-side weight
+	Source Source
+	Anchor bool // a name or proper noun of the story
+	Name   bool // a run of capitalized words: evidence only as an anchor
 }
 
 // Query turns an article into its weighted top terms and their norm. It
@@ -225,12 +247,16 @@ type QueryTerm struct {
 func (w *Weights) Query(d Doc) Query {
 	tf := map[string]float64{}
 	anchors := map[string]bool{}
+	var lc langCounter // the title's and body's words: their language
 	add := func(text string, w float64) {
 		for _, t := range tokenize(text) {
 			tf[t.key] += w
 		}
 	}
-	add(d.Title, docTitleWeight)
+	for _, t := range tokenize(d.Title) {
+		tf[t.key] += docTitleWeight
+		w.countLang(&lc, &t)
+	}
 	for _, h := range d.Headings {
 		add(h, docHeadingWeight)
 	}
@@ -252,6 +278,7 @@ func (w *Weights) Query(d Doc) Query {
 	seen, capital := map[string]int{}, map[string]int{}
 	for _, t := range tokenize(d.Body) {
 		tf[t.key] += docBodyWeight
+		w.countLang(&lc, &t)
 		if t.acronym {
 			anchors[t.key] = true
 		}
@@ -293,11 +320,14 @@ func (w *Weights) Query(d Doc) Query {
 		// and the backing array holds all of a long article's terms.
 		q = slices.Clone(q[:maxQueryTerms])
 	}
-	var norm float64
+	var norm, port float64
 	for _, t := range q {
 		norm += t.W * t.W
+		if t.Anchor {
+			port += t.W * t.W
+		}
 	}
-	return Query{Terms: q, Norm: math.Sqrt(norm)}
+	return Query{Terms: q, Norm: math.Sqrt(norm), Lang: lc.lang(), Port2: port}
 }
 
 // Score returns the candidates that share a term with doc and score at
@@ -311,14 +341,24 @@ func (ix *Index) ScoreQuery(q Query, min float64) []Match {
 	if q.Norm == 0 || ix.n == 0 {
 		return nil
 	}
+	// Items in another language than the article's are scored on what
+	// can cross languages (crosslang.go).
+	cross := ix.cross.others(q.Lang)
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
+	if cross && sc.qAdd == nil {
+		sc.qAdd, sc.dAdd = make([]float64, ix.n), make([]float64, ix.n)
+	}
 	dot, info, anchor, touched := sc.dot, sc.info, sc.anchor, sc.touched[:0]
+	qAdd, dAdd, docLang := sc.qAdd, sc.dAdd, ix.cross.lang
 	defer func() {
 		// Reset only what this call touched: clearing 20,000 slots per
 		// article would cost more than the scoring.
 		for _, d := range touched {
 			dot[d], info[d], anchor[d] = 0, 0, 0
+			if cross {
+				qAdd[d], dAdd[d] = 0, 0
+			}
 		}
 		sc.touched = touched
 	}()
@@ -344,6 +384,14 @@ func (ix *Index) ScoreQuery(q Query, min float64) []Match {
 			if t.Anchor && anchor[p.doc] < 255 {
 				anchor[p.doc]++
 			}
+			if cross && docLang[p.doc] != q.Lang {
+				if !t.Anchor {
+					qAdd[p.doc] += t.W * t.W
+				}
+				if p.maybe {
+					dAdd[p.doc] += p.w * p.w
+				}
+			}
 		}
 	}
 	var out []Match
@@ -351,7 +399,11 @@ func (ix *Index) ScoreQuery(q Query, min float64) []Match {
 		if ix.norms[doc] == 0 {
 			continue
 		}
-		raw := dot[doc] / (q.Norm * ix.norms[doc])
+		denom := q.Norm * ix.norms[doc]
+		if cross && docLang[doc] != q.Lang {
+			denom = math.Sqrt((q.Port2 + qAdd[doc]) * (ix.cross.port2[doc] + dAdd[doc]))
+		}
+		raw := dot[doc] / denom
 		m := Match{Item: int(doc), Raw: raw, Score: raw, Shared: int(info[doc]), Anchors: int(anchor[doc])}
 		switch {
 		case info[doc] < 2:
@@ -367,7 +419,7 @@ func (ix *Index) ScoreQuery(q Query, min float64) []Match {
 		if min > 0 && m.Score < min {
 			continue
 		}
-		m.Terms = ix.contributions(q, doc)
+		m.Terms = ix.contributions(q, denom, doc)
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -389,8 +441,9 @@ func dotWeight(t QueryTerm, ti *termInfo) float64 {
 	return t.W
 }
 
-// contributions explains one doc's score: each shared term's share.
-func (ix *Index) contributions(q Query, doc int32) []Contribution {
+// contributions explains one doc's score: each shared term's share of
+// dot/denom.
+func (ix *Index) contributions(q Query, denom float64, doc int32) []Contribution {
 	var cs []Contribution
 	for _, t := range q.Terms {
 		ti := ix.terms[t.Key]
@@ -400,7 +453,7 @@ func (ix *Index) contributions(q Query, doc int32) []Contribution {
 		ps := ti.postings
 		i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= doc })
 		if i < len(ps) && ps[i].doc == doc {
-			cs = append(cs, Contribution{Term: ti.surface, Value: dotWeight(t, ti) * ps[i].w / (q.Norm * ix.norms[doc]),
+			cs = append(cs, Contribution{Term: ti.surface, Value: dotWeight(t, ti) * ps[i].w / denom,
 				Weight: t.IDF, Source: t.Source})
 		}
 	}

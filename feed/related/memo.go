@@ -86,8 +86,10 @@ func (a *ArticleMemo) EncodeQuery() []byte {
 var sources = []Source{SourceSite, SourceBackground, SourceUnknown}
 
 func encodeQuery(q Query) []byte {
-	buf := make([]byte, 0, 8+len(q.Terms)*28)
+	buf := make([]byte, 0, 17+len(q.Terms)*28)
 	buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(q.Norm))
+	buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(q.Port2))
+	buf = append(buf, byte(q.Lang))
 	for _, t := range q.Terms {
 		buf = binary.AppendUvarint(buf, uint64(len(t.Key)))
 		buf = append(buf, t.Key...)
@@ -108,11 +110,12 @@ func encodeQuery(q Query) []byte {
 var errBadQuery = errors.New("related: kept query: truncated or corrupt")
 
 func decodeQuery(buf []byte) (Query, error) {
-	if len(buf) < 8 {
+	if len(buf) < 17 || lang(buf[16]) >= numLangs {
 		return Query{}, errBadQuery
 	}
-	q := Query{Norm: math.Float64frombits(binary.LittleEndian.Uint64(buf))}
-	buf = buf[8:]
+	q := Query{Norm: math.Float64frombits(binary.LittleEndian.Uint64(buf)),
+		Port2: math.Float64frombits(binary.LittleEndian.Uint64(buf[8:])), Lang: lang(buf[16])}
+	buf = buf[17:]
 	for len(buf) > 0 {
 		n, k := binary.Uvarint(buf)
 		if k <= 0 || uint64(len(buf)-k) < n+18 {

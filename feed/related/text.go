@@ -24,6 +24,9 @@ type term struct {
 	sentStart, acronym bool
 	// lower: written in lower case (a common word, wherever it stands).
 	lower bool
+	// runAtStart: a name run whose first word began a sentence ("Мэр
+	// Олег Сабуров": its first capital may say nothing).
+	runAtStart bool
 }
 
 var foldT = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
@@ -234,7 +237,7 @@ func tokenizeWith(text string, key func(string, bool) string) []term {
 			for _, w := range run {
 				surf = append(surf, w.raw)
 			}
-			out = append(out, term{key: "name:" + strings.Join(runKeys, " "), surface: strings.Join(surf, " "), proper: true})
+			out = append(out, term{key: "name:" + strings.Join(runKeys, " "), surface: strings.Join(surf, " "), proper: true, runAtStart: run[0].sentStart})
 		}
 		run, runKeys = run[:0], runKeys[:0]
 	}

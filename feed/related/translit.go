@@ -18,6 +18,10 @@ var icao = map[rune]string{
 	'я': "ia",
 	// Ukrainian and Belarusian letters, as the same standard writes them.
 	'є': "ie", 'і': "i", 'ї': "i", 'ґ': "g", 'ў': "u",
+	// Serbian and Macedonian letters, as Serbian Latin writes them with
+	// its accents folded ("Ђорђевић" is "Djordjevic" there, "Dordevic"
+	// folded).
+	'ђ': "d", 'ј': "j", 'љ': "lj", 'њ': "nj", 'ћ': "c", 'џ': "dz", 'ѓ': "g", 'ќ': "k", 'ѕ': "dz",
 }
 
 // translit writes a lower-case Cyrillic word in Latin letters; other

@@ -24,7 +24,7 @@ import (
 // tune/holdout split and the feeds of a tiny and a medium pool; the large
 // pool is the medium one plus fillerItems items expanded from
 // testdata/filler.
-var evalDirs = []string{"../../testdata/eval", "../../testdata/eval2-court", "../../testdata/eval3-disaster"}
+var evalDirs = []string{"../../testdata/eval", "../../testdata/eval2-court", "../../testdata/eval3-disaster", "../../testdata/eval4-crosslang"}
 
 const (
 	fillerDir   = "../../testdata/filler"

