@@ -42,7 +42,6 @@ type Index struct {
 	weights  *Weights
 	terms    map[string]*termInfo
 	norms    []float64
-	tokenize func(string) []term
 	scratch  sync.Pool
 	cross    crossIndex
 }
@@ -79,97 +78,13 @@ type posting struct {
 // NewIndex indexes items (title, categories, summary and content). Term
 // weights come from w, never from the items: an item's score against an
 // article is the same in whatever pool it is scored.
-//
-// Memory matters here (20,000 items is a normal pool): each item's terms
-// are counted in one reused map and kept as a flat list of (term, tf)
-// pairs, and posting lists are allocated once at their final size.
 func NewIndex(items []feed.Item, w *Weights) *Index {
-	ix := &Index{n: len(items), weights: w, terms: map[string]*termInfo{}, norms: make([]float64, len(items)), tokenize: newTokenizer()}
-	ix.cross.init(len(items))
-	flat := make([]entry, 0, len(items)*24)
-	starts := make([]int, len(items)+1)
-	tf := map[*termInfo]occurrences{}
+	v := newVectorizer()
+	b := newBuilder(len(items), w)
 	for i := range items {
-		it := &items[i]
-		clear(tf)
-		ix.add(tf, it.Title, itemTitleWeight)
-		ix.add(tf, strings.Join(it.Categories, ". "), itemCategoryWeight)
-		body := feed.StripHTML(it.ContentHTML)
-		if sum := strings.TrimSpace(feed.StripHTML(it.Summary)); body == "" || !strings.Contains(body, sum) {
-			body = sum + "\n" + body
-		}
-		ix.add(tf, body, itemBodyWeight)
-		starts[i] = len(flat)
-		for ti, v := range tf {
-			flat = append(flat, entry{ti, v.tf, v.flags})
-			ti.df++
-		}
-		// Term order by first appearance in the pool: float sums in map
-		// order would differ in the last bit between runs, and so could
-		// the order of near-equal scores.
-		doc := flat[starts[i]:]
-		sort.Slice(doc, func(a, b int) bool { return doc[a].ti.id < doc[b].ti.id })
+		b.add(v.vector(&items[i])) // a vector just made always decodes
 	}
-	starts[len(items)] = len(flat)
-	ix.scratch.New = func() any {
-		return &scratch{dot: make([]float64, ix.n), info: make([]uint8, ix.n), anchor: make([]uint8, ix.n)}
-	}
-	for k, ti := range ix.terms {
-		ti.weight = w.of(k)
-		ti.english = w.bg.knows(k)
-		ti.postings = make([]posting, 0, ti.df)
-	}
-	var sq, port []keyedSquare
-	for i := range items {
-		sq, port = sq[:0], port[:0]
-		doc := flat[starts[i]:starts[i+1]]
-		l := entriesLang(doc)
-		for _, e := range doc {
-			w := (1 + math.Log(e.tf)) * e.ti.idf
-			sq = append(sq, keyedSquare{e.ti.key, w * w})
-			maybe := !surelyName(e.flags, l)
-			if !maybe {
-				port = append(port, keyedSquare{e.ti.key, w * w})
-			}
-			e.ti.postings = append(e.ti.postings, posting{doc: int32(i), maybe: maybe, w: w})
-		}
-		ix.norms[i] = itemNorm(sq)
-		pn := itemNorm(port)
-		ix.cross.set(i, l, pn*pn)
-	}
-	return ix
-}
-
-type keyedSquare struct {
-	key string
-	sq  float64
-}
-
-// itemNorm sums an item's squared weights in the order of their keys:
-// summed in pool order, the last bit of a norm would depend on which
-// other items were indexed with it, and a score kept from an earlier
-// cycle must equal the score a full rescoring gives.
-func itemNorm(sq []keyedSquare) float64 {
-	sort.Slice(sq, func(a, b int) bool { return sq[a].key < sq[b].key })
-	var sum float64
-	for _, x := range sq {
-		sum += x.sq
-	}
-	return math.Sqrt(sum)
-}
-
-func (ix *Index) add(tf map[*termInfo]occurrences, text string, w float64) {
-	for _, t := range ix.tokenize(text) {
-		ti := ix.terms[t.key]
-		if ti == nil {
-			ti = &termInfo{key: t.key, surface: t.surface, id: int32(len(ix.terms))}
-			ix.terms[t.key] = ti
-		}
-		o := tf[ti]
-		o.tf += w
-		o.flags |= occFlags(&t)
-		tf[ti] = o
-	}
+	return b.finish(v.surface)
 }
 
 // Doc is an article as the scorer sees it.

@@ -1,0 +1,163 @@
+package related
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/braid-feeds/braid/feed"
+)
+
+// An item's vector is its terms with their field-weighted counts and
+// occurrence flags, sorted by key, in a compact binary form:
+//
+//	uvarint(len(key)) key float32(tf) flags   … for each term
+//
+// It depends on the item's text and the tokenizer only, not on weights,
+// so a cycle keeps each item's vector and builds an index from kept
+// vectors without tokenizing the items again. Sorted by key, an item's
+// norm is summed in the same order in every pool: a kept score equals a
+// fresh one to the last bit.
+
+// vectorizer turns items into vectors, reusing its buffers.
+type vectorizer struct {
+	tokenize func(string) []term
+	tf       map[string]occurrences
+	keys     []string
+	surface  map[string]string // first surface form of each key, for explain
+}
+
+func newVectorizer() *vectorizer {
+	return &vectorizer{tokenize: newTokenizer(), tf: map[string]occurrences{}, surface: map[string]string{}}
+}
+
+// vector returns the item's encoded vector.
+func (v *vectorizer) vector(it *feed.Item) []byte {
+	clear(v.tf)
+	v.add(it.Title, itemTitleWeight)
+	v.add(strings.Join(it.Categories, ". "), itemCategoryWeight)
+	body := feed.StripHTML(it.ContentHTML)
+	if sum := strings.TrimSpace(feed.StripHTML(it.Summary)); body == "" || !strings.Contains(body, sum) {
+		body = sum + "\n" + body
+	}
+	v.add(body, itemBodyWeight)
+	v.keys = v.keys[:0]
+	n := 0
+	for k := range v.tf {
+		v.keys = append(v.keys, k)
+		n += len(k) + 7
+	}
+	slices.Sort(v.keys)
+	buf := make([]byte, 0, n)
+	for _, k := range v.keys {
+		o := v.tf[k]
+		buf = binary.AppendUvarint(buf, uint64(len(k)))
+		buf = append(buf, k...)
+		// Counts are sums of the small whole field weights: exact in
+		// a float32.
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(float32(o.tf)))
+		buf = append(buf, o.flags)
+	}
+	return buf
+}
+
+func (v *vectorizer) add(text string, w float64) {
+	for _, t := range v.tokenize(text) {
+		o := v.tf[t.key]
+		o.tf += w
+		o.flags |= occFlags(&t)
+		v.tf[t.key] = o
+		if _, ok := v.surface[t.key]; !ok {
+			v.surface[t.key] = t.surface
+		}
+	}
+}
+
+// ItemVector is an item's encoded vector, for keeping.
+func ItemVector(it *feed.Item) []byte { return newVectorizer().vector(it) }
+
+var errBadVector = errors.New("related: kept item vector: truncated or corrupt")
+
+// builder builds an Index from items' vectors, given in item order.
+//
+// Memory matters here (20,000 items is a normal pool): the items' terms
+// are kept as one flat list of (term, tf) pairs, and posting lists are
+// allocated once at their final size.
+type builder struct {
+	ix     *Index
+	flat   []entry
+	starts []int
+}
+
+func newBuilder(n int, w *Weights) *builder {
+	ix := &Index{n: n, weights: w, terms: map[string]*termInfo{}, norms: make([]float64, n)}
+	ix.cross.init(n)
+	return &builder{ix: ix, flat: make([]entry, 0, n*24), starts: make([]int, 0, n+1)}
+}
+
+// add decodes the next item's vector. On error the item is left with no
+// terms (it matches nothing) and the error is returned.
+func (b *builder) add(vec []byte) error {
+	b.starts = append(b.starts, len(b.flat))
+	for len(vec) > 0 {
+		n, k := binary.Uvarint(vec)
+		if k <= 0 || uint64(len(vec)-k) < n+5 {
+			b.flat = b.flat[:b.starts[len(b.starts)-1]]
+			return errBadVector
+		}
+		key := vec[k : k+int(n)]
+		vec = vec[k+int(n):]
+		ti := b.ix.terms[string(key)]
+		if ti == nil {
+			s := string(key)
+			ti = &termInfo{key: s, surface: s, id: int32(len(b.ix.terms))}
+			b.ix.terms[s] = ti
+		}
+		tf := float64(math.Float32frombits(binary.LittleEndian.Uint32(vec)))
+		b.flat = append(b.flat, entry{ti, tf, vec[4]})
+		vec = vec[5:]
+	}
+	for _, e := range b.flat[b.starts[len(b.starts)-1]:] {
+		e.ti.df++
+	}
+	return nil
+}
+
+// finish weighs the terms and lays out postings, norms and the
+// cross-language data. surface, when set, gives the terms' display forms.
+func (b *builder) finish(surface map[string]string) *Index {
+	ix, w := b.ix, b.ix.weights
+	b.starts = append(b.starts, len(b.flat))
+	ix.scratch.New = func() any {
+		return &scratch{dot: make([]float64, ix.n), info: make([]uint8, ix.n), anchor: make([]uint8, ix.n)}
+	}
+	for k, ti := range ix.terms {
+		ti.weight = w.of(k)
+		ti.english = w.bg.knows(k)
+		ti.postings = make([]posting, 0, ti.df)
+		if s, ok := surface[k]; ok {
+			ti.surface = s
+		}
+	}
+	for i := range ix.n {
+		doc := b.flat[b.starts[i]:b.starts[i+1]]
+		l := entriesLang(doc)
+		var sum, port float64
+		// In key order, the vector's order: see itemNorm.
+		for _, e := range doc {
+			w := (1 + math.Log(e.tf)) * e.ti.idf
+			sum += w * w
+			maybe := !surelyName(e.flags, l)
+			if !maybe {
+				port += w * w
+			}
+			e.ti.postings = append(e.ti.postings, posting{doc: int32(i), maybe: maybe, w: w})
+		}
+		ix.norms[i] = math.Sqrt(sum)
+		ix.cross.set(i, l, port)
+	}
+	b.flat = nil
+	return ix
+}
