@@ -32,6 +32,17 @@ type Memo struct {
 	Key      string
 	Items    map[string]uint64       // covered items: id → ItemHash
 	Articles map[string]*ArticleMemo // by slug
+	// LoadVectors returns the kept vectors of the covered items, for a
+	// cycle that scores an article against every item; nil, or an item
+	// missing, means tokenizing again.
+	LoadVectors func() (map[string]KeptVector, error)
+}
+
+// KeptVector is an item's vector (ItemVector) as a store keeps it, with
+// the hash of the text it was made from.
+type KeptVector struct {
+	Hash uint64
+	Vec  []byte
 }
 
 // ArticleMemo is one article's part of a Memo.
@@ -183,6 +194,11 @@ type Delta struct {
 	Rescored         int      // articles scored against every item
 	NewItems         int      // items scored against every kept article
 	Full             bool     // the memo was unusable: everything was scored
+	// Vectors are the vectors to keep (new and changed items, and any
+	// the store lacked), by item id; Gone the ids of items that left.
+	// With Full, every kept vector is to be replaced by Vectors.
+	Vectors map[string]KeptVector
+	Gone    []string
 }
 
 // Update brings the memo up to date with the pool and the articles
@@ -213,13 +229,47 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		}
 	}
 	d.NewItems = len(fresh)
+	d.Vectors = make(map[string]KeptVector, len(fresh))
+	vz := newVectorizer()
 	var freshIx *Index
 	if len(fresh) > 0 {
-		items := make([]feed.Item, len(fresh))
-		for j, i := range fresh {
-			items[j] = p.Items[i]
+		b := newBuilder(len(fresh), p.weights)
+		for _, i := range fresh {
+			vec := vz.vector(&p.Items[i])
+			d.Vectors[p.Items[i].ID] = KeptVector{Hash: hashes[i], Vec: vec}
+			b.add(vec) // a vector just made always decodes
 		}
-		freshIx = NewIndex(items, p.weights)
+		freshIx = b.finish(vz.surface)
+	}
+	// Every item's index, for new and edited articles: from the kept
+	// vectors, tokenizing only what the store lacks.
+	full := func() (*Index, error) {
+		if p.index != nil {
+			return p.index, nil
+		}
+		var kept map[string]KeptVector
+		if m.LoadVectors != nil && len(fresh) < len(p.Items) {
+			var err error
+			if kept, err = m.LoadVectors(); err != nil {
+				return nil, err
+			}
+		}
+		b := newBuilder(len(p.Items), p.weights)
+		for i := range p.Items {
+			id := p.Items[i].ID
+			if kv, ok := d.Vectors[id]; ok {
+				b.add(kv.Vec)
+				continue
+			}
+			if kv, ok := kept[id]; ok && kv.Hash == hashes[i] && b.add(kv.Vec) == nil {
+				continue
+			}
+			vec := vz.vector(&p.Items[i])
+			d.Vectors[id] = KeptVector{Hash: hashes[i], Vec: vec}
+			b.add(vec)
+		}
+		p.index = b.finish(vz.surface)
+		return p.index, nil
 	}
 	scored := func(ms []Match, pos func(int) int) []Scored {
 		out := make([]Scored, len(ms))
@@ -237,7 +287,11 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		am := m.Articles[slug]
 		if am == nil || am.Digest != digest {
 			q := p.weights.Query(t.Doc)
-			ms := p.fullIndex().ScoreQuery(q, p.floor(t))
+			ix, err := full()
+			if err != nil {
+				return d, err
+			}
+			ms := ix.ScoreQuery(q, p.floor(t))
 			// Kept encoded: a third of the size, and most cycles never
 			// read it again.
 			m.Articles[slug] = &ArticleMemo{Digest: digest, RawQuery: encodeQuery(q), Matches: scored(ms, func(i int) int { return i })}
@@ -275,6 +329,12 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		}
 	}
 	sort.Strings(d.Removed)
+	for id := range m.Items {
+		if _, ok := byID[id]; !ok {
+			d.Gone = append(d.Gone, id)
+		}
+	}
+	sort.Strings(d.Gone)
 	clear(m.Items)
 	for i := range p.Items {
 		m.Items[p.Items[i].ID] = hashes[i]

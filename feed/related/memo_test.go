@@ -2,6 +2,7 @@ package related
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -147,6 +148,7 @@ func TestMemoEqualsFullScoring(t *testing.T) {
 			}
 			opt := Options{MinScore: 0.03, MaxItems: 10, Weights: mustBackgroundWeights()}
 			memo := NewMemo()
+			kept := map[string]KeptVector{} // the store's item vectors
 			var rescored, scored, selected int
 			for step := range 40 {
 				what := "first cycle"
@@ -155,9 +157,27 @@ func TestMemoEqualsFullScoring(t *testing.T) {
 				}
 				slugs, targets := w.targets()
 				pool := NewPool(slices.Clone(w.items), opt)
+				if step%7 == 3 {
+					// A damaged kept vector is made again, not trusted.
+					for id, kv := range kept {
+						kept[id] = KeptVector{Hash: kv.Hash, Vec: append(slices.Clip(kv.Vec), 0x80)}
+						break
+					}
+				}
+				memo.LoadVectors = func() (map[string]KeptVector, error) { return maps.Clone(kept), nil }
 				d, err := pool.Update(memo, slugs, targets)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if d.Full {
+					clear(kept)
+				}
+				maps.Copy(kept, d.Vectors)
+				for _, id := range d.Gone {
+					delete(kept, id)
+				}
+				if len(kept) != len(pool.Items) {
+					t.Fatalf("step %d (%s): %d vectors kept for %d items", step, what, len(kept), len(pool.Items))
 				}
 				if step > 0 {
 					if d.Full {

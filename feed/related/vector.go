@@ -97,14 +97,15 @@ func newBuilder(n int, w *Weights) *builder {
 	return &builder{ix: ix, flat: make([]entry, 0, n*24), starts: make([]int, 0, n+1)}
 }
 
-// add decodes the next item's vector. On error the item is left with no
-// terms (it matches nothing) and the error is returned.
+// add decodes the next item's vector. A vector that does not decode
+// adds nothing and returns an error: the caller adds that item again,
+// from a fresh vector.
 func (b *builder) add(vec []byte) error {
-	b.starts = append(b.starts, len(b.flat))
+	start := len(b.flat)
 	for len(vec) > 0 {
 		n, k := binary.Uvarint(vec)
 		if k <= 0 || uint64(len(vec)-k) < n+5 {
-			b.flat = b.flat[:b.starts[len(b.starts)-1]]
+			b.flat = b.flat[:start]
 			return errBadVector
 		}
 		key := vec[k : k+int(n)]
@@ -119,7 +120,8 @@ func (b *builder) add(vec []byte) error {
 		b.flat = append(b.flat, entry{ti, tf, vec[4]})
 		vec = vec[5:]
 	}
-	for _, e := range b.flat[b.starts[len(b.starts)-1]:] {
+	b.starts = append(b.starts, start)
+	for _, e := range b.flat[start:] {
 		e.ti.df++
 	}
 	return nil

@@ -32,8 +32,9 @@ var tables = []table{
 	{"leases", []string{"source", "node", "expires_ms"}},
 	{"pings", []string{"url", "hash"}},
 	{"outputs", []string{"out", "path", "unit", "hash"}},
-	{"score_sets", []string{"out", "key", "items"}},
+	{"score_sets", []string{"out", "key"}},
 	{"scores", []string{"out", "slug", "digest", "query", "matches"}},
+	{"score_items", []string{"out", "id", "hash", "vec"}},
 }
 
 // Tables are the state's tables, parents first: the order Copy copies

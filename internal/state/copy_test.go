@@ -58,7 +58,11 @@ func fill(t *testing.T, s *Store, sources, itemsEach int) {
 	for i := range sources {
 		rows = append(rows, ScoreRow{Slug: fmt.Sprintf("a%d", i), Digest: "d", Query: []byte{0, byte(i), 0xff}, Matches: []byte(`[]`)})
 	}
-	if err := s.SaveScores(ctx, "/srv/out", "k1", []byte{0, 1, 2}, rows, nil, false); err != nil {
+	vecs := make([]ItemVector, 0, sources)
+	for i := range sources {
+		vecs = append(vecs, ItemVector{ID: fmt.Sprintf("i%d", i), Hash: 1<<63 | uint64(i), Vec: []byte{0, byte(i)}})
+	}
+	if err := s.SaveScores(ctx, "/srv/out", ScoreUpdate{Key: "k1", Set: rows, Vectors: vecs}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -115,7 +119,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "outputs": 120, "score_sets": 1, "scores": 120}
+		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "outputs": 120, "score_sets": 1, "scores": 120, "score_items": 120}
 		if !reflect.DeepEqual(counts, wantCounts) {
 			t.Errorf("%s → %s counts %v, want %v", step.from.Backend(), step.to.Backend(), counts, wantCounts)
 		}

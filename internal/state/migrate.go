@@ -77,13 +77,14 @@ var schema = []string{
 		PRIMARY KEY (out, path)
 	);`,
 	// 6: relatedness scores kept between cycles (related.Memo), so a
-	// cycle scores only new items and edited articles. Keyed by the
+	// cycle scores only new items and edited articles, and each item's
+	// term vector, so it is tokenized once. The items with a vector are
+	// the items the kept scores cover. Keyed by the
 	// output folder like outputs: each node of a fleet keeps its own,
 	// and a node's rows always agree with its score_sets row.
 	`CREATE TABLE score_sets (
-		out   TEXT PRIMARY KEY,
-		key   TEXT NOT NULL,
-		items BLOB NOT NULL
+		out TEXT PRIMARY KEY,
+		key TEXT NOT NULL
 	);
 	CREATE TABLE scores (
 		out     TEXT NOT NULL,
@@ -92,6 +93,13 @@ var schema = []string{
 		query   BLOB NOT NULL,
 		matches BLOB NOT NULL,
 		PRIMARY KEY (out, slug)
+	);
+	CREATE TABLE score_items (
+		out  TEXT NOT NULL,
+		id   TEXT NOT NULL,
+		hash INTEGER NOT NULL,
+		vec  BLOB NOT NULL,
+		PRIMARY KEY (out, id)
 	);`,
 }
 

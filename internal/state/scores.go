@@ -10,8 +10,8 @@ import (
 // Scores are the relatedness scores a cycle keeps for an output folder
 // (a related.Memo, encoded by its owner: the state only stores bytes).
 type Scores struct {
-	Key   string // what the scores are valid under
-	Items []byte // the items they cover
+	Key   string            // what the scores are valid under
+	Items map[string]uint64 // the items they cover (those with a vector): id → hash
 	Rows  []ScoreRow
 }
 
@@ -24,12 +24,15 @@ type ScoreRow struct {
 // LoadScores returns the scores kept for the output folder out; none is
 // an empty Scores.
 func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {
-	var sc Scores
-	err := s.queryRow(ctx, `SELECT key, items FROM score_sets WHERE out = ?`, out).Scan(&sc.Key, &sc.Items)
+	sc := Scores{Items: map[string]uint64{}}
+	err := s.queryRow(ctx, `SELECT key FROM score_sets WHERE out = ?`, out).Scan(&sc.Key)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Scores{}, nil
+		return sc, nil
 	}
 	if err != nil {
+		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
+	}
+	if err := s.scoredItems(ctx, out, sc.Items); err != nil {
 		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 	}
 	rows, err := s.query(ctx, `SELECT slug, digest, query, matches FROM scores WHERE out = ?`, out)
@@ -50,50 +53,134 @@ func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {
 	return sc, nil
 }
 
-// SaveScores records the scores' key and items, sets the rows in set
-// and forgets the slugs in drop, in one transaction: the kept rows and
-// the items they cover never disagree. With reset, every row not in set
-// is forgotten (the key changed: old rows are invalid).
-func (s *Store) SaveScores(ctx context.Context, out, key string, items []byte, set []ScoreRow, drop []string, reset bool) error {
+func (s *Store) scoredItems(ctx context.Context, out string, items map[string]uint64) error {
+	rows, err := s.query(ctx, `SELECT id, hash FROM score_items WHERE out = ?`, out)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var h int64
+		if err := rows.Scan(&id, &h); err != nil {
+			return err
+		}
+		items[id] = uint64(h)
+	}
+	return rows.Err()
+}
+
+// ScoreUpdate is what one cycle changes in the kept scores.
+type ScoreUpdate struct {
+	Key  string
+	Set  []ScoreRow // rows added or replaced, by slug
+	Drop  []string   // slugs forgotten
+	// Reset forgets every row and vector not in Set or Vectors first
+	// (the key changed: the old ones are invalid).
+	Reset   bool
+	Vectors []ItemVector // item vectors added or replaced, by id
+	Gone    []string     // ids of items whose vectors are forgotten
+}
+
+// ItemVector is one item's kept term vector.
+type ItemVector struct {
+	ID   string
+	Hash uint64
+	Vec  []byte
+}
+
+// SaveScores applies a cycle's update to the scores kept for out, in one
+// transaction: the kept rows and the items they cover (their vectors)
+// never disagree.
+func (s *Store) SaveScores(ctx context.Context, out string, u ScoreUpdate) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("state: scores of %s: %w", out, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO score_sets(out, key, items) VALUES(?, ?, ?)
-		ON CONFLICT(out) DO UPDATE SET key = excluded.key, items = excluded.items`), out, key, items); err != nil {
+	if err := s.saveScores(ctx, tx, out, u); err != nil {
 		return fmt.Errorf("state: scores of %s: %w", out, err)
-	}
-	if reset {
-		if _, err := tx.ExecContext(ctx, s.d.q(`DELETE FROM scores WHERE out = ?`), out); err != nil {
-			return fmt.Errorf("state: scores of %s: %w", out, err)
-		}
-	}
-	up, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO scores(out, slug, digest, query, matches) VALUES(?, ?, ?, ?, ?)
-		ON CONFLICT(out, slug) DO UPDATE SET digest = excluded.digest, query = excluded.query, matches = excluded.matches`))
-	if err != nil {
-		return fmt.Errorf("state: scores of %s: %w", out, err)
-	}
-	defer up.Close()
-	for _, r := range set {
-		if _, err := up.ExecContext(ctx, out, r.Slug, r.Digest, r.Query, r.Matches); err != nil {
-			return fmt.Errorf("state: scores of %s, article %s: %w", out, r.Slug, err)
-		}
-	}
-	del, err := tx.PrepareContext(ctx, s.d.q(`DELETE FROM scores WHERE out = ? AND slug = ?`))
-	if err != nil {
-		return fmt.Errorf("state: scores of %s: %w", out, err)
-	}
-	defer del.Close()
-	for _, slug := range drop {
-		if _, err := del.ExecContext(ctx, out, slug); err != nil {
-			return fmt.Errorf("state: scores of %s, article %s: %w", out, slug, err)
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("state: scores of %s: %w", out, err)
 	}
 	return nil
+}
+
+func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreUpdate) error {
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO score_sets(out, key) VALUES(?, ?)
+		ON CONFLICT(out) DO UPDATE SET key = excluded.key`), out, u.Key); err != nil {
+		return err
+	}
+	if u.Reset {
+		for _, q := range []string{`DELETE FROM scores WHERE out = ?`, `DELETE FROM score_items WHERE out = ?`} {
+			if _, err := tx.ExecContext(ctx, s.d.q(q), out); err != nil {
+				return err
+			}
+		}
+	}
+	err := s.each(ctx, tx, `INSERT INTO scores(out, slug, digest, query, matches) VALUES(?, ?, ?, ?, ?)
+		ON CONFLICT(out, slug) DO UPDATE SET digest = excluded.digest, query = excluded.query, matches = excluded.matches`,
+		len(u.Set), func(i int) []any { r := u.Set[i]; return []any{out, r.Slug, r.Digest, r.Query, r.Matches} })
+	if err != nil {
+		return err
+	}
+	err = s.each(ctx, tx, `DELETE FROM scores WHERE out = ? AND slug = ?`,
+		len(u.Drop), func(i int) []any { return []any{out, u.Drop[i]} })
+	if err != nil {
+		return err
+	}
+	// The hash goes in as its bits in a signed integer: both backends'
+	// integers are signed 64-bit.
+	err = s.each(ctx, tx, `INSERT INTO score_items(out, id, hash, vec) VALUES(?, ?, ?, ?)
+		ON CONFLICT(out, id) DO UPDATE SET hash = excluded.hash, vec = excluded.vec`,
+		len(u.Vectors), func(i int) []any { v := u.Vectors[i]; return []any{out, v.ID, int64(v.Hash), v.Vec} })
+	if err != nil {
+		return err
+	}
+	return s.each(ctx, tx, `DELETE FROM score_items WHERE out = ? AND id = ?`,
+		len(u.Gone), func(i int) []any { return []any{out, u.Gone[i]} })
+}
+
+// each runs one prepared statement n times in tx.
+func (s *Store) each(ctx context.Context, tx *sql.Tx, query string, n int, args func(int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, s.d.q(query))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for i := range n {
+		if _, err := st.ExecContext(ctx, args(i)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ItemVectors returns the item vectors kept for out, by id.
+func (s *Store) ItemVectors(ctx context.Context, out string) (map[string]ItemVector, error) {
+	rows, err := s.query(ctx, `SELECT id, hash, vec FROM score_items WHERE out = ?`, out)
+	if err != nil {
+		return nil, fmt.Errorf("state: item vectors of %s: %w", out, err)
+	}
+	defer rows.Close()
+	vecs := map[string]ItemVector{}
+	for rows.Next() {
+		var v ItemVector
+		var h int64
+		if err := rows.Scan(&v.ID, &h, &v.Vec); err != nil {
+			return nil, fmt.Errorf("state: item vectors of %s: %w", out, err)
+		}
+		v.Hash = uint64(h)
+		vecs[v.ID] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state: item vectors of %s: %w", out, err)
+	}
+	return vecs, nil
 }
 
 // ForgetScores drops the scores kept for out: the next cycle scores
@@ -104,7 +191,7 @@ func (s *Store) ForgetScores(ctx context.Context, out string) error {
 		return fmt.Errorf("state: scores of %s: %w", out, err)
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM scores WHERE out = ?`, `DELETE FROM score_sets WHERE out = ?`} {
+	for _, q := range []string{`DELETE FROM scores WHERE out = ?`, `DELETE FROM score_items WHERE out = ?`, `DELETE FROM score_sets WHERE out = ?`} {
 		if _, err := tx.ExecContext(ctx, s.d.q(q), out); err != nil {
 			return fmt.Errorf("state: scores of %s: %w", out, err)
 		}

@@ -61,7 +61,7 @@ func testScores(t *testing.T, fresh NewDSN) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := map[string]string{"key": sc.Key, "items": string(sc.Items)}
+		got := map[string]string{"key": sc.Key}
 		for _, r := range sc.Rows {
 			if string(r.Query) != "\x00q\xff" || string(r.Matches) != `[{"i":"x"}]` {
 				t.Errorf("row %s came back as %q, %q", r.Slug, r.Query, r.Matches)
@@ -80,17 +80,18 @@ func testScores(t *testing.T, fresh NewDSN) {
 		want  map[string]string
 	}{
 		{"first", "/srv/out", "k1", []state.ScoreRow{row("a", "d1"), row("b", "d1")}, nil, false,
-			map[string]string{"key": "k1", "items": "\x00k1", "a": "d1", "b": "d1"}},
+			map[string]string{"key": "k1", "a": "d1", "b": "d1"}},
 		{"edit and drop", "/srv/out", "k1", []state.ScoreRow{row("a", "d2")}, []string{"b"}, false,
-			map[string]string{"key": "k1", "items": "\x00k1", "a": "d2"}},
+			map[string]string{"key": "k1", "a": "d2"}},
 		{"other folder apart", "node2:/srv/out", "k9", []state.ScoreRow{row("z", "d9")}, nil, false,
-			map[string]string{"key": "k9", "items": "\x00k9", "z": "d9"}},
+			map[string]string{"key": "k9", "z": "d9"}},
 		{"reset", "/srv/out", "k2", []state.ScoreRow{row("c", "d1")}, nil, true,
-			map[string]string{"key": "k2", "items": "\x00k2", "c": "d1"}},
+			map[string]string{"key": "k2", "c": "d1"}},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			if err := s.SaveScores(ctx, st.out, st.key, []byte("\x00"+st.key), st.set, st.drop, st.reset); err != nil {
+			u := state.ScoreUpdate{Key: st.key, Set: st.set, Drop: st.drop, Reset: st.reset}
+			if err := s.SaveScores(ctx, st.out, u); err != nil {
 				t.Fatal(err)
 			}
 			if got := load(st.out); !reflect.DeepEqual(got, st.want) {
@@ -98,11 +99,51 @@ func testScores(t *testing.T, fresh NewDSN) {
 			}
 		})
 	}
+	// Item vectors: hashes use all 64 bits, vectors are bytes; replaced
+	// by id, forgotten when gone, all of them on reset.
+	vec := func(id string, h uint64) state.ItemVector {
+		return state.ItemVector{ID: id, Hash: h, Vec: []byte{0, byte(h), 0xff}}
+	}
+	vsteps := []struct {
+		name string
+		u    state.ScoreUpdate
+		want map[string]state.ItemVector
+	}{
+		{"add", state.ScoreUpdate{Key: "k2", Vectors: []state.ItemVector{vec("x", 1<<63|5), vec("y", 7)}},
+			map[string]state.ItemVector{"x": vec("x", 1<<63|5), "y": vec("y", 7)}},
+		{"replace and gone", state.ScoreUpdate{Key: "k2", Vectors: []state.ItemVector{vec("x", 9)}, Gone: []string{"y", "never"}},
+			map[string]state.ItemVector{"x": vec("x", 9)}},
+		{"reset", state.ScoreUpdate{Key: "k3", Reset: true, Vectors: []state.ItemVector{vec("z", 1)}},
+			map[string]state.ItemVector{"z": vec("z", 1)}},
+	}
+	for _, st := range vsteps {
+		t.Run("vectors "+st.name, func(t *testing.T) {
+			if err := s.SaveScores(ctx, "/srv/out", st.u); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.ItemVectors(ctx, "/srv/out")
+			if err != nil || !reflect.DeepEqual(got, st.want) {
+				t.Errorf("ItemVectors = %v, %v; want %v", got, err, st.want)
+			}
+			// The items the scores cover are those with a vector.
+			sc, err := s.LoadScores(ctx, "/srv/out")
+			covered := map[string]uint64{}
+			for id, v := range st.want {
+				covered[id] = v.Hash
+			}
+			if err != nil || !reflect.DeepEqual(sc.Items, covered) {
+				t.Errorf("LoadScores items = %v, %v; want %v", sc.Items, err, covered)
+			}
+		})
+	}
 	if err := s.ForgetScores(ctx, "/srv/out"); err != nil {
 		t.Fatal(err)
 	}
-	if got := load("/srv/out"); !reflect.DeepEqual(got, map[string]string{"key": "", "items": ""}) {
+	if got := load("/srv/out"); !reflect.DeepEqual(got, map[string]string{"key": ""}) {
 		t.Errorf("after ForgetScores: %v", got)
+	}
+	if got, _ := s.ItemVectors(ctx, "/srv/out"); len(got) != 0 {
+		t.Errorf("after ForgetScores: vectors %v", got)
 	}
 	if got := load("node2:/srv/out"); got["z"] != "d9" {
 		t.Errorf("ForgetScores of one folder touched another: %v", got)
