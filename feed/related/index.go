@@ -38,12 +38,12 @@ const (
 // any number of articles. It is not safe for concurrent use: scoring
 // reuses buffers and a stem cache.
 type Index struct {
-	n        int
-	weights  *Weights
-	terms    map[string]*termInfo
-	norms    []float64
-	scratch  sync.Pool
-	cross    crossIndex
+	n       int
+	weights *Weights
+	terms   map[string]*termInfo
+	norms   []float64
+	scratch sync.Pool
+	cross   crossIndex
 }
 
 // scratch holds per-call accumulators, reused across articles.

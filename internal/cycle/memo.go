@@ -68,4 +68,3 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 		Set: rows, Drop: d.Removed, Reset: d.Full, Vectors: vecs, Gone: d.Gone,
 	})
 }
-

@@ -74,7 +74,7 @@ func (s *Store) scoredItems(ctx context.Context, out string, items map[string]ui
 type ScoreUpdate struct {
 	Key  string
 	Set  []ScoreRow // rows added or replaced, by slug
-	Drop  []string   // slugs forgotten
+	Drop []string   // slugs forgotten
 	// Reset forgets every row and vector not in Set or Vectors first
 	// (the key changed: the old ones are invalid).
 	Reset   bool
