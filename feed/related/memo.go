@@ -36,6 +36,8 @@ type Memo struct {
 	// cycle that scores an article against every item; nil, or an item
 	// missing, means tokenizing again.
 	LoadVectors func() (map[string]KeptVector, error)
+
+	fresh map[string][]string // DocTerms computed this cycle, by slug
 }
 
 // KeptVector is an item's vector (ItemVector) as a store keeps it, with
@@ -49,6 +51,9 @@ type KeptVector struct {
 type ArticleMemo struct {
 	Digest  string   // TargetDigest of the article when scored
 	Matches []Scored // at or over the article's floor, best first
+	// Terms are the article's DocTerms: the site's weights are counted
+	// from every article's, edited or not.
+	Terms []string
 	// Query is the article's query, kept so new items are scored against
 	// it without tokenizing the article again; RawQuery is its JSON,
 	// decoded only when a cycle has new items.
@@ -182,6 +187,38 @@ func TargetDigest(t Target) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
+// DocTerms returns each article's DocTerms (targets[i] named slugs[i]):
+// kept ones for the articles the memo holds unchanged, fresh ones for the
+// others, which Update then keeps.
+func (m *Memo) DocTerms(slugs []string, targets []Target) [][]string {
+	out := make([][]string, len(slugs))
+	sameVersion := strings.HasPrefix(m.Key, fmt.Sprintf("v%d ", ScoringVersion))
+	for i, slug := range slugs {
+		if am := m.Articles[slug]; sameVersion && am != nil && am.Terms != nil && am.Digest == TargetDigest(targets[i]) {
+			out[i] = am.Terms
+			continue
+		}
+		out[i] = DocTerms(targets[i].Doc)
+		if m.fresh == nil {
+			m.fresh = map[string][]string{}
+		}
+		m.fresh[slug] = out[i]
+	}
+	return out
+}
+
+// EncodeTerms and DecodeTerms are how a store keeps an article's terms:
+// keys never hold a NUL (words are letters, digits and marks).
+func EncodeTerms(keys []string) []byte { return []byte(strings.Join(keys, "\x00")) }
+
+// DecodeTerms is EncodeTerms reversed.
+func DecodeTerms(data []byte) []string {
+	if len(data) == 0 {
+		return []string{}
+	}
+	return strings.Split(string(data), "\x00")
+}
+
 // MemoKey is the key a Memo must have for this pool to use it.
 func (p *Pool) MemoKey() string {
 	return fmt.Sprintf("v%d w%s min%g max%g", ScoringVersion, p.weights.Digest(), p.opt.MinScore, p.maxWeight())
@@ -218,8 +255,9 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		byID[p.Items[i].ID] = i
 	}
 	if key := p.MemoKey(); m.Key != key {
+		load, fresh := m.LoadVectors, m.fresh
 		*m = *NewMemo()
-		m.Key = key
+		m.Key, m.LoadVectors, m.fresh = key, load, fresh
 		d.Full = true
 	}
 	var fresh []int // pool positions of items the memo does not cover
@@ -294,7 +332,12 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 			ms := ix.ScoreQuery(q, p.floor(t))
 			// Kept encoded: a third of the size, and most cycles never
 			// read it again.
-			m.Articles[slug] = &ArticleMemo{Digest: digest, RawQuery: encodeQuery(q), Matches: scored(ms, func(i int) int { return i })}
+			terms := m.fresh[slug]
+			if terms == nil {
+				terms = DocTerms(t.Doc)
+			}
+			m.Articles[slug] = &ArticleMemo{Digest: digest, RawQuery: encodeQuery(q), Terms: terms,
+				Matches: scored(ms, func(i int) int { return i })}
 			d.Changed = append(d.Changed, slug)
 			d.Rescored++
 			continue
@@ -335,6 +378,7 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		}
 	}
 	sort.Strings(d.Gone)
+	m.fresh = nil
 	clear(m.Items)
 	for i := range p.Items {
 		m.Items[p.Items[i].ID] = hashes[i]

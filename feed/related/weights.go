@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -169,6 +170,16 @@ type weight struct {
 // NewWeights blends the background with the site's articles (none is
 // fine).
 func NewWeights(bg *Background, site []Doc) *Weights {
+	terms := make([][]string, len(site))
+	for i, d := range site {
+		terms[i] = DocTerms(d)
+	}
+	return NewWeightsFromTerms(bg, terms)
+}
+
+// NewWeightsFromTerms is NewWeights given each article's DocTerms, which
+// a cycle keeps (Memo.DocTerms) rather than tokenize every article again.
+func NewWeightsFromTerms(bg *Background, site [][]string) *Weights {
 	w := &Weights{bg: bg, site: siteFreq(site)}
 	p, _ := bg.prob("\x00") // a key no background has
 	w.maxIDF = -math.Log(p)
@@ -195,10 +206,10 @@ func mustBackgroundWeights() *Weights {
 	return w
 }
 
-func siteFreq(docs []Doc) siteTable {
+func siteFreq(docs [][]string) siteTable {
 	df := map[string]int{}
-	for _, d := range docs {
-		for k := range DocTerms(d) {
+	for _, keys := range docs {
+		for _, k := range keys {
 			df[k]++
 		}
 	}
@@ -233,14 +244,19 @@ func (w *Weights) Digest() string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// DocTerms is the set of index keys of an article.
-func DocTerms(d Doc) map[string]bool {
-	keys := map[string]bool{}
+// DocTerms are the index keys of an article, sorted, each once.
+func DocTerms(d Doc) []string {
+	seen := map[string]bool{}
+	var keys []string
 	for _, text := range append([]string{d.Title, d.Body, d.Credit}, append(d.Headings, d.Tags...)...) {
 		for _, t := range tokenize(text) {
-			keys[t.key] = true
+			if !seen[t.key] {
+				seen[t.key] = true
+				keys = append(keys, t.key)
+			}
 		}
 	}
+	slices.Sort(keys)
 	return keys
 }
 

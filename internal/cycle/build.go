@@ -20,16 +20,6 @@ const siteFeedItems = 50
 // articles are scored (related.Memo), and the result is what scoring
 // everything again would give.
 func (c *run) selectRelated(ctx context.Context) error {
-	w, err := weights(c.local)
-	if err != nil {
-		return err
-	}
-	opt := selectionOptions(c.cfg.Related, c.cfg.Sources)
-	opt.Weights = w
-	pool := related.NewPool(c.pool, opt)
-	c.pool = nil // deduplicated into the pool
-	c.cands = len(pool.Items)
-	c.sum.Items = c.cands
 	slugs := make([]string, len(c.local))
 	targets := make([]related.Target, len(c.local))
 	for i := range c.local {
@@ -39,6 +29,16 @@ func (c *run) selectRelated(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	w, err := weights(memo.DocTerms(slugs, targets))
+	if err != nil {
+		return err
+	}
+	opt := selectionOptions(c.cfg.Related, c.cfg.Sources)
+	opt.Weights = w
+	pool := related.NewPool(c.pool, opt)
+	c.pool = nil // deduplicated into the pool
+	c.cands = len(pool.Items)
+	c.sum.Items = c.cands
 	delta, err := pool.Update(memo, slugs, targets)
 	if err != nil {
 		return err

@@ -51,7 +51,11 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 			pool = append(pool, it)
 		}
 	}
-	w, err := weights(local)
+	terms := make([][]string, len(local))
+	for i := range local {
+		terms[i] = related.DocTerms(target(&local[i]).Doc)
+	}
+	w, err := weights(terms)
 	if err != nil {
 		return nil, err
 	}

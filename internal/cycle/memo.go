@@ -29,7 +29,7 @@ func (c *run) loadMemo(ctx context.Context) (*related.Memo, error) {
 		if err != nil {
 			return related.NewMemo(), nil
 		}
-		m.Articles[r.Slug] = &related.ArticleMemo{Digest: r.Digest, RawQuery: r.Query, Matches: ms}
+		m.Articles[r.Slug] = &related.ArticleMemo{Digest: r.Digest, RawQuery: r.Query, Matches: ms, Terms: related.DecodeTerms(r.Terms)}
 	}
 	m.Key = key
 	m.LoadVectors = func() (map[string]related.KeptVector, error) {
@@ -56,7 +56,7 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 		if err != nil {
 			return err
 		}
-		rows = append(rows, state.ScoreRow{Slug: slug, Digest: am.Digest, Query: q, Matches: ms})
+		rows = append(rows, state.ScoreRow{Slug: slug, Digest: am.Digest, Query: q, Matches: ms, Terms: related.EncodeTerms(am.Terms)})
 	}
 	vecs := make([]state.ItemVector, 0, len(d.Vectors))
 	for id, v := range d.Vectors {

@@ -5,18 +5,14 @@ import (
 )
 
 // weights are a cycle's term weights: the shipped background blended with
-// the site's own articles. Nothing the sources send weighs a term, in
+// the site's own articles (each article's related.DocTerms). Nothing the sources send weighs a term, in
 // this cycle or (as a history) in later ones: which items are related
 // must not depend on which other feeds are configured, and the same
 // inputs must give the same output on every run.
-func weights(local []articleFeed) (*related.Weights, error) {
+func weights(siteTerms [][]string) (*related.Weights, error) {
 	bg, err := related.DefaultBackground()
 	if err != nil {
 		return nil, err
 	}
-	docs := make([]related.Doc, len(local))
-	for i := range local {
-		docs[i] = target(&local[i]).Doc
-	}
-	return related.NewWeights(bg, docs), nil
+	return related.NewWeightsFromTerms(bg, siteTerms), nil
 }

@@ -33,7 +33,7 @@ var tables = []table{
 	{"pings", []string{"url", "hash"}},
 	{"outputs", []string{"out", "path", "unit", "hash"}},
 	{"score_sets", []string{"out", "key"}},
-	{"scores", []string{"out", "slug", "digest", "query", "matches"}},
+	{"scores", []string{"out", "slug", "digest", "query", "matches", "terms"}},
 	{"score_items", []string{"out", "id", "hash", "vec"}},
 }
 
@@ -112,6 +112,13 @@ func copyTable(ctx context.Context, t table, rtx *sql.Tx, rd dialect, wtx *sql.T
 		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return n, err
+		}
+		for i, v := range vals {
+			// An empty BLOB scans as a nil []byte, which the other
+			// backend would store as NULL.
+			if b, ok := v.([]byte); ok && b == nil {
+				vals[i] = []byte{}
+			}
 		}
 		batch = append(batch, vals...)
 		n++

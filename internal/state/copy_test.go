@@ -56,7 +56,7 @@ func fill(t *testing.T, s *Store, sources, itemsEach int) {
 	// backends' binary columns.
 	rows := make([]ScoreRow, 0, sources)
 	for i := range sources {
-		rows = append(rows, ScoreRow{Slug: fmt.Sprintf("a%d", i), Digest: "d", Query: []byte{0, byte(i), 0xff}, Matches: []byte(`[]`)})
+		rows = append(rows, ScoreRow{Slug: fmt.Sprintf("a%d", i), Digest: "d", Query: []byte{0, byte(i), 0xff}, Matches: []byte(`[]`), Terms: []byte("bridg\x00harbour")})
 	}
 	vecs := make([]ItemVector, 0, sources)
 	for i := range sources {

@@ -92,6 +92,7 @@ var schema = []string{
 		digest  TEXT NOT NULL,
 		query   BLOB NOT NULL,
 		matches BLOB NOT NULL,
+		terms   BLOB NOT NULL,
 		PRIMARY KEY (out, slug)
 	);
 	CREATE TABLE score_items (

@@ -17,8 +17,8 @@ type Scores struct {
 
 // ScoreRow is one article's kept scores.
 type ScoreRow struct {
-	Slug, Digest   string
-	Query, Matches []byte
+	Slug, Digest          string
+	Query, Matches, Terms []byte
 }
 
 // LoadScores returns the scores kept for the output folder out; none is
@@ -35,14 +35,14 @@ func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {
 	if err := s.scoredItems(ctx, out, sc.Items); err != nil {
 		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 	}
-	rows, err := s.query(ctx, `SELECT slug, digest, query, matches FROM scores WHERE out = ?`, out)
+	rows, err := s.query(ctx, `SELECT slug, digest, query, matches, terms FROM scores WHERE out = ?`, out)
 	if err != nil {
 		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r ScoreRow
-		if err := rows.Scan(&r.Slug, &r.Digest, &r.Query, &r.Matches); err != nil {
+		if err := rows.Scan(&r.Slug, &r.Digest, &r.Query, &r.Matches, &r.Terms); err != nil {
 			return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 		}
 		sc.Rows = append(sc.Rows, r)
@@ -119,9 +119,12 @@ func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreU
 			}
 		}
 	}
-	err := s.each(ctx, tx, `INSERT INTO scores(out, slug, digest, query, matches) VALUES(?, ?, ?, ?, ?)
-		ON CONFLICT(out, slug) DO UPDATE SET digest = excluded.digest, query = excluded.query, matches = excluded.matches`,
-		len(u.Set), func(i int) []any { r := u.Set[i]; return []any{out, r.Slug, r.Digest, r.Query, r.Matches} })
+	err := s.each(ctx, tx, `INSERT INTO scores(out, slug, digest, query, matches, terms) VALUES(?, ?, ?, ?, ?, ?)
+		ON CONFLICT(out, slug) DO UPDATE SET digest = excluded.digest, query = excluded.query, matches = excluded.matches, terms = excluded.terms`,
+		len(u.Set), func(i int) []any {
+			r := u.Set[i]
+			return []any{out, r.Slug, r.Digest, nonNil(r.Query), nonNil(r.Matches), nonNil(r.Terms)}
+		})
 	if err != nil {
 		return err
 	}
@@ -140,6 +143,14 @@ func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreU
 	}
 	return s.each(ctx, tx, `DELETE FROM score_items WHERE out = ? AND id = ?`,
 		len(u.Gone), func(i int) []any { return []any{out, u.Gone[i]} })
+}
+
+// nonNil: a nil slice would be stored as NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }
 
 // each runs one prepared statement n times in tx.
