@@ -257,8 +257,11 @@ func (ix *Index) ScoreQuery(q Query, min float64) []Match {
 		return nil
 	}
 	// Items in another language than the article's are scored on what
-	// can cross languages (crosslang.go).
-	cross := ix.cross.others(q.Lang)
+	// can cross languages (crosslang.go): the article's anchors. An
+	// article without anchors has nothing that crosses, and a cosine
+	// over the shared terms alone would be near 1 for any pair sharing
+	// two words: such an article is scored as usual.
+	cross := q.Port2 > 0 && ix.cross.others(q.Lang)
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
 	if cross && sc.qAdd == nil {
