@@ -127,7 +127,7 @@ type occurrences struct {
 // entry is one term of one item, as NewIndex collects them.
 type entry struct {
 	ti    *termInfo
-	tf    float64
+	tf    float32 // exact: sums of the small whole field weights
 	flags uint8
 }
 

@@ -269,15 +269,8 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 	d.NewItems = len(fresh)
 	d.Vectors = make(map[string]KeptVector, len(fresh))
 	vz := newVectorizer()
-	var freshIx *Index
-	if len(fresh) > 0 {
-		b := newBuilder(len(fresh), p.weights)
-		for _, i := range fresh {
-			vec := vz.vector(&p.Items[i])
-			d.Vectors[p.Items[i].ID] = KeptVector{Hash: hashes[i], Vec: vec}
-			b.add(vec) // a vector just made always decodes
-		}
-		freshIx = b.finish(vz.surface)
+	for _, i := range fresh {
+		d.Vectors[p.Items[i].ID] = KeptVector{Hash: hashes[i], Vec: vz.vector(&p.Items[i])}
 	}
 	// Every item's index, for new and edited articles: from the kept
 	// vectors, tokenizing only what the store lacks.
@@ -308,6 +301,24 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		}
 		p.index = b.finish(vz.surface)
 		return p.index, nil
+	}
+	// The new items' index, for the unchanged articles: built when the
+	// first needs it (a first cycle has none), and when every item is
+	// new it is every item's index.
+	var freshIx *Index
+	freshIndex := func() (*Index, error) {
+		switch {
+		case freshIx != nil:
+		case len(fresh) == len(p.Items):
+			return full()
+		default:
+			b := newBuilder(len(fresh), p.weights)
+			for _, i := range fresh {
+				b.add(d.Vectors[p.Items[i].ID].Vec) // a vector just made always decodes
+			}
+			freshIx = b.finish(vz.surface)
+		}
+		return freshIx, nil
 	}
 	scored := func(ms []Match, pos func(int) int) []Scored {
 		out := make([]Scored, len(ms))
@@ -349,12 +360,16 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 			}
 		}
 		changed := len(kept) != len(am.Matches)
-		if freshIx != nil {
+		if len(fresh) > 0 {
 			q, err := am.query()
 			if err != nil {
 				return d, fmt.Errorf("%w (article %s)", err, slug)
 			}
-			if ms := freshIx.ScoreQuery(q, p.floor(t)); len(ms) > 0 {
+			ix, err := freshIndex()
+			if err != nil {
+				return d, err
+			}
+			if ms := ix.ScoreQuery(q, p.floor(t)); len(ms) > 0 {
 				kept = append(kept, scored(ms, func(j int) int { return fresh[j] })...)
 				changed = true
 			}

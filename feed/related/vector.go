@@ -94,7 +94,9 @@ type builder struct {
 func newBuilder(n int, w *Weights) *builder {
 	ix := &Index{n: n, weights: w, terms: map[string]*termInfo{}, norms: make([]float64, n)}
 	ix.cross.init(n)
-	return &builder{ix: ix, flat: make([]entry, 0, n*24), starts: make([]int, 0, n+1)}
+	// News items have 50–80 distinct terms: sized so that growing the
+	// list (a copy of all of it) is rare.
+	return &builder{ix: ix, flat: make([]entry, 0, n*64), starts: make([]int, 0, n+1)}
 }
 
 // add decodes the next item's vector. A vector that does not decode
@@ -116,7 +118,7 @@ func (b *builder) add(vec []byte) error {
 			ti = &termInfo{key: s, surface: s, id: int32(len(b.ix.terms))}
 			b.ix.terms[s] = ti
 		}
-		tf := float64(math.Float32frombits(binary.LittleEndian.Uint32(vec)))
+		tf := math.Float32frombits(binary.LittleEndian.Uint32(vec))
 		b.flat = append(b.flat, entry{ti, tf, vec[4]})
 		vec = vec[5:]
 	}
@@ -149,7 +151,7 @@ func (b *builder) finish(surface map[string]string) *Index {
 		var sum, port float64
 		// In key order, the vector's order: see itemNorm.
 		for _, e := range doc {
-			w := (1 + math.Log(e.tf)) * e.ti.idf
+			w := (1 + math.Log(float64(e.tf))) * e.ti.idf
 			sum += w * w
 			maybe := !surelyName(e.flags, l)
 			if !maybe {
