@@ -30,7 +30,12 @@ type Duplicate struct {
 // other outlets in AlsoReportedBy. Kept items stay in input order; the
 // dropped ones are returned too, so `braid explain` can say what they
 // duplicate.
-func Dedupe(items []Item) (kept []Item, dups []Duplicate) {
+func Dedupe(items []Item) (kept []Item, dups []Duplicate) { return DedupeWith(items, nil) }
+
+// DedupeWith is Dedupe given the near-duplicate fingerprints a cycle kept:
+// prints[i], when not nil, is NearPrintOf(&items[i]). The result is the
+// same; only the fingerprints not given are computed.
+func DedupeWith(items []Item, prints []NearPrint) (kept []Item, dups []Duplicate) {
 	exact, how := exactOwners(items)
 	var rest []int
 	for i, o := range exact {
@@ -38,7 +43,7 @@ func Dedupe(items []Item) (kept []Item, dups []Duplicate) {
 			rest = append(rest, i)
 		}
 	}
-	near := groupNear(items, rest)
+	near := groupNear(items, rest, prints)
 	keeperOf := func(i int) int {
 		if exact[i] >= 0 {
 			i = exact[i]

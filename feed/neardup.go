@@ -72,42 +72,56 @@ func bodyText(it *Item) string {
 	return s
 }
 
-// shingleSets fingerprints the items in order: sets[p] is the shingle
-// set of items[order[p]], nil when its body is under MinNearWords. The
-// sets share one backing array, so a pool costs a handful of
-// allocations, not one per item.
-func shingleSets(items []Item, order []int) [][]uint64 {
-	bodies := make([]string, len(order))
-	size := 0
-	for p, i := range order {
-		bodies[p] = bodyText(&items[i])
-		size += len(bodies[p])
+// shingleSet is an item's body as a shingle set, nil when it is under
+// MinNearWords.
+func shingleSet(it *Item) []uint64 {
+	words := wordHashes(nil, bodyText(it))
+	if len(words) < MinNearWords {
+		return nil
 	}
-	// A word takes five bytes or more with its space, so this holds
-	// every shingle without growing.
-	arena := make([]uint64, 0, size/5+shingleWords)
-	sets := make([][]uint64, len(order))
-	var words []uint64
-	for p, body := range bodies {
-		words = wordHashes(words[:0], body)
-		if len(words) < MinNearWords {
-			continue
-		}
-		start := len(arena)
-		arena = shingles(arena, words)
-		sets[p] = arena[start:len(arena):len(arena)]
+	return shingles(make([]uint64, 0, len(words)), words)
+}
+
+// NearPrint is an item's near-duplicate fingerprint: the band keys of
+// its body's MinHash signature, empty (not nil) when the body is too
+// short to fingerprint. It depends on the body alone, so a cycle keeps
+// it and groups near-duplicates without shingling every item again:
+// shingles are then made only for the pairs that share a band.
+type NearPrint []uint64
+
+// NearPrintOf is the item's fingerprint.
+func NearPrintOf(it *Item) NearPrint { return printOf(shingleSet(it)) }
+
+func printOf(set []uint64) NearPrint {
+	if set == nil {
+		return NearPrint{}
 	}
-	return sets
+	sig := minHash(set)
+	p := make(NearPrint, bands)
+	for j := range p {
+		p[j] = sig.bandKey(j)
+	}
+	return p
 }
 
 // groupNear groups items[idx] whose bodies are near-duplicates into
 // connected components: each item is compared with the earlier items it
 // shares a MinHash band with, and joins their group when the exact
 // Jaccard of their shingle sets reaches NearThreshold. A group keeps its
-// earliest item in seenOrder.
-func groupNear(items []Item, idx []int) nearGroups {
+// earliest item in seenOrder. prints, when given, hold the items'
+// fingerprints (a nil entry is computed).
+func groupNear(items []Item, idx []int, prints []NearPrint) nearGroups {
 	order := seenOrder(items, idx)
-	sets := shingleSets(items, order)
+	// Shingle sets are made when first needed: for every item without a
+	// kept fingerprint, and for the few with one that share a band.
+	sets := make([][]uint64, len(order))
+	made := make([]bool, len(order))
+	set := func(p int) []uint64 {
+		if !made[p] {
+			sets[p], made[p] = shingleSet(&items[order[p]]), true
+		}
+		return sets[p]
+	}
 	uf := newUnionFind(len(order))
 	best := make([]nearEdge, len(order))
 	for p := range best {
@@ -122,18 +136,23 @@ func groupNear(items []Item, idx []int) nearGroups {
 		}
 	}
 	buckets := newBuckets(len(order))
-	for p, set := range sets {
-		if set == nil {
+	for p, i := range order {
+		var print NearPrint
+		if prints != nil {
+			print = prints[i]
+		}
+		if print == nil {
+			print = printOf(set(p))
+		}
+		if len(print) == 0 {
 			continue
 		}
-		sig := minHash(set)
-		for j := range bands {
-			key := sig.bandKey(j)
+		for j, key := range print {
 			buckets.each(key, func(q int) {
 				if uf.find(q) == uf.find(p) {
 					return
 				}
-				if sim := jaccard(set, sets[q]); sim >= NearThreshold {
+				if sim := jaccard(set(p), set(q)); sim >= NearThreshold {
 					link(p, q, sim)
 				}
 			})
@@ -218,10 +237,9 @@ func (u unionFind) union(a, b int) {
 // the measure grouping decides on; 0 when either body is under
 // MinNearWords.
 func BodySimilarity(a, b *Item) float64 {
-	items := []Item{*a, *b}
-	sets := shingleSets(items, []int{0, 1})
-	if sets[0] == nil || sets[1] == nil {
+	sa, sb := shingleSet(a), shingleSet(b)
+	if sa == nil || sb == nil {
 		return 0
 	}
-	return jaccard(sets[0], sets[1])
+	return jaccard(sa, sb)
 }

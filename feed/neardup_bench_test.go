@@ -72,9 +72,23 @@ func BenchmarkGroupNear(b *testing.B) {
 	for i := range idx {
 		idx[i] = i
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		groupNear(items, idx)
+	b.Run("fresh", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			groupNear(items, idx, nil)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/item")
+	})
+	// A later cycle: every item's fingerprint kept but the newest 20.
+	prints := make([]NearPrint, len(items))
+	for i := range items[:len(items)-20] {
+		prints[i] = NearPrintOf(&items[i])
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/item")
+	b.Run("kept", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			groupNear(items, idx, prints)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/item")
+	})
 }

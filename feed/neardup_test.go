@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -231,5 +232,27 @@ func TestMergeAddsAlsoReportedBy(t *testing.T) {
 				t.Errorf("summary %q\ncontent %q", out[1].Summary, out[1].ContentHTML)
 			}
 		})
+	}
+}
+
+// TestDedupeWithKeptPrints: grouping with kept fingerprints (all, some,
+// none) gives exactly what grouping from scratch gives.
+func TestDedupeWithKeptPrints(t *testing.T) {
+	items, copies := syntheticPool(3000)
+	wantKept, wantDups := Dedupe(items)
+	if len(wantDups) < copies/2 {
+		t.Fatalf("only %d duplicates of %d copies: the test compares little", len(wantDups), copies)
+	}
+	for _, every := range []int{1, 2, 7} {
+		prints := make([]NearPrint, len(items))
+		for i := range items {
+			if i%every == 0 {
+				prints[i] = NearPrintOf(&items[i])
+			}
+		}
+		kept, dups := DedupeWith(items, prints)
+		if !reflect.DeepEqual(kept, wantKept) || !reflect.DeepEqual(dups, wantDups) {
+			t.Errorf("prints kept for one item in %d: %d kept, %d dups; from scratch %d, %d", every, len(kept), len(dups), len(wantKept), len(wantDups))
+		}
 	}
 }
