@@ -30,12 +30,16 @@ type Duplicate struct {
 // other outlets in AlsoReportedBy. Kept items stay in input order; the
 // dropped ones are returned too, so `braid explain` can say what they
 // duplicate.
-func Dedupe(items []Item) (kept []Item, dups []Duplicate) { return DedupeWith(items, nil) }
+func Dedupe(items []Item) (kept []Item, dups []Duplicate) {
+	kept, _, dups = DedupeWith(items, nil)
+	return kept, dups
+}
 
 // DedupeWith is Dedupe given the near-duplicate fingerprints a cycle kept:
 // prints[i], when not nil, is NearPrintOf(&items[i]). The result is the
-// same; only the fingerprints not given are computed.
-func DedupeWith(items []Item, prints []NearPrint) (kept []Item, dups []Duplicate) {
+// same; only the fingerprints not given are computed, and filled in, for
+// the caller to keep. from[k] is the position in items of kept[k].
+func DedupeWith(items []Item, prints []NearPrint) (kept []Item, from []int, dups []Duplicate) {
 	exact, how := exactOwners(items)
 	var rest []int
 	for i, o := range exact {
@@ -60,6 +64,7 @@ func DedupeWith(items []Item, prints []NearPrint) (kept []Item, dups []Duplicate
 				it.AlsoReportedBy = append(slices.Clip(it.AlsoReportedBy), r...)
 			}
 			kept = append(kept, it)
+			from = append(from, i)
 			continue
 		}
 		d := Duplicate{Item: items[i], Of: items[k]}
@@ -72,7 +77,7 @@ func DedupeWith(items []Item, prints []NearPrint) (kept []Item, dups []Duplicate
 		}
 		dups = append(dups, d)
 	}
-	return kept, dups
+	return kept, from, dups
 }
 
 // exactOwners finds exact duplicates: owner[i] is the index of the item

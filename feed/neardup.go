@@ -89,6 +89,10 @@ func shingleSet(it *Item) []uint64 {
 // shingles are then made only for the pairs that share a band.
 type NearPrint []uint64
 
+// Valid reports whether np has the shape of a fingerprint (a kept one
+// read back may not).
+func (np NearPrint) Valid() bool { return np != nil && (len(np) == 0 || len(np) == bands) }
+
 // NearPrintOf is the item's fingerprint.
 func NearPrintOf(it *Item) NearPrint { return printOf(shingleSet(it)) }
 
@@ -109,7 +113,7 @@ func printOf(set []uint64) NearPrint {
 // shares a MinHash band with, and joins their group when the exact
 // Jaccard of their shingle sets reaches NearThreshold. A group keeps its
 // earliest item in seenOrder. prints, when given, hold the items'
-// fingerprints (a nil entry is computed).
+// fingerprints; a nil entry is computed and filled in.
 func groupNear(items []Item, idx []int, prints []NearPrint) nearGroups {
 	order := seenOrder(items, idx)
 	// Shingle sets are made when first needed: for every item without a
@@ -143,6 +147,9 @@ func groupNear(items []Item, idx []int, prints []NearPrint) nearGroups {
 		}
 		if print == nil {
 			print = printOf(set(p))
+			if prints != nil {
+				prints[i] = print
+			}
 		}
 		if len(print) == 0 {
 			continue

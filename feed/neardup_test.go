@@ -250,7 +250,7 @@ func TestDedupeWithKeptPrints(t *testing.T) {
 				prints[i] = NearPrintOf(&items[i])
 			}
 		}
-		kept, dups := DedupeWith(items, prints)
+		kept, _, dups := DedupeWith(items, prints)
 		if !reflect.DeepEqual(kept, wantKept) || !reflect.DeepEqual(dups, wantDups) {
 			t.Errorf("prints kept for one item in %d: %d kept, %d dups; from scratch %d, %d", every, len(kept), len(dups), len(wantKept), len(wantDups))
 		}

@@ -43,8 +43,9 @@ type Memo struct {
 // KeptVector is an item's vector (ItemVector) as a store keeps it, with
 // the hash of the text it was made from.
 type KeptVector struct {
-	Hash uint64
-	Vec  []byte
+	Hash  uint64
+	Vec   []byte
+	Print feed.NearPrint // its near-duplicate fingerprint
 }
 
 // ArticleMemo is one article's part of a Memo.
@@ -270,7 +271,7 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 	d.Vectors = make(map[string]KeptVector, len(fresh))
 	vz := newVectorizer()
 	for _, i := range fresh {
-		d.Vectors[p.Items[i].ID] = KeptVector{Hash: hashes[i], Vec: vz.vector(&p.Items[i])}
+		d.Vectors[p.Items[i].ID] = KeptVector{Hash: hashes[i], Vec: vz.vector(&p.Items[i]), Print: p.print(i)}
 	}
 	// Every item's index, for new and edited articles: from the kept
 	// vectors, tokenizing only what the store lacks.
@@ -296,7 +297,7 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 				continue
 			}
 			vec := vz.vector(&p.Items[i])
-			d.Vectors[id] = KeptVector{Hash: hashes[i], Vec: vec}
+			d.Vectors[id] = KeptVector{Hash: hashes[i], Vec: vec, Print: p.print(i)}
 			b.add(vec)
 		}
 		p.index = b.finish(vz.surface)
@@ -399,6 +400,39 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		m.Items[p.Items[i].ID] = hashes[i]
 	}
 	return d, nil
+}
+
+// print is the near-duplicate fingerprint of Items[i].
+func (p *Pool) print(i int) feed.NearPrint {
+	if i < len(p.prints) && p.prints[i] != nil {
+		return p.prints[i]
+	}
+	return feed.NearPrintOf(&p.Items[i])
+}
+
+// EncodePrint and DecodePrint are how a store keeps a fingerprint.
+func EncodePrint(np feed.NearPrint) []byte {
+	buf := make([]byte, 0, 8*len(np))
+	for _, k := range np {
+		buf = binary.LittleEndian.AppendUint64(buf, k)
+	}
+	return buf
+}
+
+// DecodePrint is EncodePrint reversed; nil (compute it again) when the
+// bytes are not a fingerprint.
+func DecodePrint(data []byte) feed.NearPrint {
+	if len(data)%8 != 0 {
+		return nil
+	}
+	np := make(feed.NearPrint, len(data)/8)
+	for i := range np {
+		np[i] = binary.LittleEndian.Uint64(data[8*i:])
+	}
+	if !np.Valid() {
+		return nil
+	}
+	return np
 }
 
 // sortScored orders matches as Index.Score does: best first, ties to

@@ -156,7 +156,14 @@ func TestMemoEqualsFullScoring(t *testing.T) {
 					what = w.change()
 				}
 				slugs, targets := w.targets()
-				pool := NewPool(slices.Clone(w.items), opt)
+				// Kept fingerprints for the items whose text is unchanged.
+				prints := make([]feed.NearPrint, len(w.items))
+				for i := range w.items {
+					if kv, ok := kept[w.items[i].ID]; ok && kv.Hash == ItemHash(&w.items[i]) {
+						prints[i] = kv.Print
+					}
+				}
+				pool := NewPoolWith(slices.Clone(w.items), prints, opt)
 				if step%7 == 3 {
 					// A damaged kept vector is made again, not trusted.
 					for id, kv := range kept {

@@ -41,7 +41,8 @@ type Target struct {
 type Pool struct {
 	Items   []feed.Item
 	Dups    []feed.Duplicate
-	index   *Index // of every item, built when first needed
+	prints  []feed.NearPrint // of Items, for keeping
+	index   *Index           // of every item, built when first needed
 	weights *Weights
 	opt     Options
 }
@@ -52,8 +53,25 @@ func NewPool(items []feed.Item, opt Options) *Pool {
 	if w == nil {
 		w = mustBackgroundWeights()
 	}
-	kept, dups := feed.Dedupe(items)
-	return &Pool{Items: kept, Dups: dups, weights: w, opt: opt}
+	return NewPoolWith(items, nil, opt)
+}
+
+// NewPoolWith is NewPool given the near-duplicate fingerprints a cycle
+// kept (prints[i] for items[i], nil where none was kept).
+func NewPoolWith(items []feed.Item, prints []feed.NearPrint, opt Options) *Pool {
+	w := opt.Weights
+	if w == nil {
+		w = mustBackgroundWeights()
+	}
+	if prints == nil {
+		prints = make([]feed.NearPrint, len(items))
+	}
+	kept, from, dups := feed.DedupeWith(items, prints)
+	p := &Pool{Items: kept, Dups: dups, weights: w, opt: opt, prints: make([]feed.NearPrint, len(kept))}
+	for k, i := range from {
+		p.prints[k] = prints[i]
+	}
+	return p
 }
 
 // fullIndex is the index of every item. A cycle that finds its scores

@@ -25,7 +25,7 @@ func (c *run) selectRelated(ctx context.Context) error {
 	for i := range c.local {
 		slugs[i], targets[i] = c.local[i].art.Slug, target(&c.local[i])
 	}
-	memo, err := c.loadMemo(ctx)
+	memo, kept, err := c.loadMemo(ctx)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (c *run) selectRelated(ctx context.Context) error {
 	}
 	opt := selectionOptions(c.cfg.Related, c.cfg.Sources)
 	opt.Weights = w
-	pool := related.NewPool(c.pool, opt)
+	pool := related.NewPoolWith(c.pool, keptPrints(c.pool, kept), opt)
 	c.pool = nil // deduplicated into the pool
 	c.cands = len(pool.Items)
 	c.sum.Items = c.cands

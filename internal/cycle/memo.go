@@ -5,29 +5,33 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/related"
 	"github.com/braid-feeds/braid/internal/state"
 )
 
-// loadMemo reads the relatedness scores kept for this output folder. The
-// key the state holds names the braid version too: a new release may
-// score differently without bumping related.ScoringVersion, and one
-// full rescoring per upgrade is cheap insurance.
-func (c *run) loadMemo(ctx context.Context) (*related.Memo, error) {
+// loadMemo reads the relatedness scores kept for this output folder, and
+// the kept near-duplicate fingerprints of the items they cover. The key
+// the state holds names the braid version too: a new release may score
+// differently without bumping related.ScoringVersion, and one full
+// rescoring per upgrade is cheap insurance.
+func (c *run) loadMemo(ctx context.Context) (*related.Memo, map[string]state.ScoredItem, error) {
 	sc, err := c.opt.Store.LoadScores(ctx, outputsKey(c.cfg))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m := related.NewMemo()
 	key, ok := strings.CutPrefix(sc.Key, c.opt.Version+"|")
 	if !ok {
-		return m, nil // made by another version: start over
+		return m, nil, nil // made by another version: start over
 	}
-	m.Items = sc.Items
+	for id, it := range sc.Items {
+		m.Items[id] = it.Hash
+	}
 	for _, r := range sc.Rows {
 		ms, err := related.DecodeMatches(r.Matches)
 		if err != nil {
-			return related.NewMemo(), nil
+			return related.NewMemo(), nil, nil // unreadable: rescoring is always safe
 		}
 		m.Articles[r.Slug] = &related.ArticleMemo{Digest: r.Digest, RawQuery: r.Query, Matches: ms, Terms: related.DecodeTerms(r.Terms)}
 	}
@@ -43,7 +47,22 @@ func (c *run) loadMemo(ctx context.Context) (*related.Memo, error) {
 		}
 		return out, nil
 	}
-	return m, nil
+	return m, sc.Items, nil
+}
+
+// keptPrints are the pool's kept near-duplicate fingerprints, where the
+// item's text is the one fingerprinted (nil elsewhere: computed).
+func keptPrints(pool []feed.Item, kept map[string]state.ScoredItem) []feed.NearPrint {
+	prints := make([]feed.NearPrint, len(pool))
+	if len(kept) == 0 {
+		return prints
+	}
+	for i := range pool {
+		if k, ok := kept[pool[i].ID]; ok && k.Hash == related.ItemHash(&pool[i]) {
+			prints[i] = related.DecodePrint(k.Print)
+		}
+	}
+	return prints
 }
 
 // saveMemo keeps what Update changed, in one transaction.
@@ -60,7 +79,7 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 	}
 	vecs := make([]state.ItemVector, 0, len(d.Vectors))
 	for id, v := range d.Vectors {
-		vecs = append(vecs, state.ItemVector{ID: id, Hash: v.Hash, Vec: v.Vec})
+		vecs = append(vecs, state.ItemVector{ID: id, Hash: v.Hash, Vec: v.Vec, Print: related.EncodePrint(v.Print)})
 	}
 	slices.SortFunc(vecs, func(a, b state.ItemVector) int { return strings.Compare(a.ID, b.ID) })
 	return c.opt.Store.SaveScores(ctx, outputsKey(c.cfg), state.ScoreUpdate{

@@ -34,7 +34,7 @@ var tables = []table{
 	{"outputs", []string{"out", "path", "unit", "hash"}},
 	{"score_sets", []string{"out", "key"}},
 	{"scores", []string{"out", "slug", "digest", "query", "matches", "terms"}},
-	{"score_items", []string{"out", "id", "hash", "vec"}},
+	{"score_items", []string{"out", "id", "hash", "vec", "print"}},
 }
 
 // Tables are the state's tables, parents first: the order Copy copies

@@ -78,8 +78,9 @@ var schema = []string{
 	);`,
 	// 6: relatedness scores kept between cycles (related.Memo), so a
 	// cycle scores only new items and edited articles, and each item's
-	// term vector, so it is tokenized once. The items with a vector are
-	// the items the kept scores cover. Keyed by the
+	// term vector and near-duplicate fingerprint, so it is tokenized and
+	// shingled once. The items with a vector are the items the kept
+	// scores cover. Keyed by the
 	// output folder like outputs: each node of a fleet keeps its own,
 	// and a node's rows always agree with its score_sets row.
 	`CREATE TABLE score_sets (
@@ -98,8 +99,9 @@ var schema = []string{
 	CREATE TABLE score_items (
 		out  TEXT NOT NULL,
 		id   TEXT NOT NULL,
-		hash INTEGER NOT NULL,
-		vec  BLOB NOT NULL,
+		hash  INTEGER NOT NULL,
+		vec   BLOB NOT NULL,
+		print BLOB NOT NULL,
 		PRIMARY KEY (out, id)
 	);`,
 }

@@ -10,9 +10,16 @@ import (
 // Scores are the relatedness scores a cycle keeps for an output folder
 // (a related.Memo, encoded by its owner: the state only stores bytes).
 type Scores struct {
-	Key   string            // what the scores are valid under
-	Items map[string]uint64 // the items they cover (those with a vector): id → hash
+	Key   string                // what the scores are valid under
+	Items map[string]ScoredItem // the items they cover (those with a vector), by id
 	Rows  []ScoreRow
+}
+
+// ScoredItem is an item the kept scores cover: the hash of its text and
+// its near-duplicate fingerprint.
+type ScoredItem struct {
+	Hash  uint64
+	Print []byte
 }
 
 // ScoreRow is one article's kept scores.
@@ -24,7 +31,7 @@ type ScoreRow struct {
 // LoadScores returns the scores kept for the output folder out; none is
 // an empty Scores.
 func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {
-	sc := Scores{Items: map[string]uint64{}}
+	sc := Scores{Items: map[string]ScoredItem{}}
 	err := s.queryRow(ctx, `SELECT key FROM score_sets WHERE out = ?`, out).Scan(&sc.Key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sc, nil
@@ -53,8 +60,8 @@ func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {
 	return sc, nil
 }
 
-func (s *Store) scoredItems(ctx context.Context, out string, items map[string]uint64) error {
-	rows, err := s.query(ctx, `SELECT id, hash FROM score_items WHERE out = ?`, out)
+func (s *Store) scoredItems(ctx context.Context, out string, items map[string]ScoredItem) error {
+	rows, err := s.query(ctx, `SELECT id, hash, print FROM score_items WHERE out = ?`, out)
 	if err != nil {
 		return err
 	}
@@ -62,10 +69,12 @@ func (s *Store) scoredItems(ctx context.Context, out string, items map[string]ui
 	for rows.Next() {
 		var id string
 		var h int64
-		if err := rows.Scan(&id, &h); err != nil {
+		var it ScoredItem
+		if err := rows.Scan(&id, &h, &it.Print); err != nil {
 			return err
 		}
-		items[id] = uint64(h)
+		it.Hash = uint64(h)
+		items[id] = it
 	}
 	return rows.Err()
 }
@@ -84,9 +93,10 @@ type ScoreUpdate struct {
 
 // ItemVector is one item's kept term vector.
 type ItemVector struct {
-	ID   string
-	Hash uint64
-	Vec  []byte
+	ID    string
+	Hash  uint64
+	Vec   []byte
+	Print []byte
 }
 
 // SaveScores applies a cycle's update to the scores kept for out, in one
@@ -135,9 +145,12 @@ func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreU
 	}
 	// The hash goes in as its bits in a signed integer: both backends'
 	// integers are signed 64-bit.
-	err = s.each(ctx, tx, `INSERT INTO score_items(out, id, hash, vec) VALUES(?, ?, ?, ?)
-		ON CONFLICT(out, id) DO UPDATE SET hash = excluded.hash, vec = excluded.vec`,
-		len(u.Vectors), func(i int) []any { v := u.Vectors[i]; return []any{out, v.ID, int64(v.Hash), v.Vec} })
+	err = s.each(ctx, tx, `INSERT INTO score_items(out, id, hash, vec, print) VALUES(?, ?, ?, ?, ?)
+		ON CONFLICT(out, id) DO UPDATE SET hash = excluded.hash, vec = excluded.vec, print = excluded.print`,
+		len(u.Vectors), func(i int) []any {
+			v := u.Vectors[i]
+			return []any{out, v.ID, int64(v.Hash), nonNil(v.Vec), nonNil(v.Print)}
+		})
 	if err != nil {
 		return err
 	}
@@ -173,7 +186,7 @@ func (s *Store) each(ctx context.Context, tx *sql.Tx, query string, n int, args 
 
 // ItemVectors returns the item vectors kept for out, by id.
 func (s *Store) ItemVectors(ctx context.Context, out string) (map[string]ItemVector, error) {
-	rows, err := s.query(ctx, `SELECT id, hash, vec FROM score_items WHERE out = ?`, out)
+	rows, err := s.query(ctx, `SELECT id, hash, vec, print FROM score_items WHERE out = ?`, out)
 	if err != nil {
 		return nil, fmt.Errorf("state: item vectors of %s: %w", out, err)
 	}
@@ -182,7 +195,7 @@ func (s *Store) ItemVectors(ctx context.Context, out string) (map[string]ItemVec
 	for rows.Next() {
 		var v ItemVector
 		var h int64
-		if err := rows.Scan(&v.ID, &h, &v.Vec); err != nil {
+		if err := rows.Scan(&v.ID, &h, &v.Vec, &v.Print); err != nil {
 			return nil, fmt.Errorf("state: item vectors of %s: %w", out, err)
 		}
 		v.Hash = uint64(h)

@@ -102,7 +102,7 @@ func testScores(t *testing.T, fresh NewDSN) {
 	// Item vectors: hashes use all 64 bits, vectors are bytes; replaced
 	// by id, forgotten when gone, all of them on reset.
 	vec := func(id string, h uint64) state.ItemVector {
-		return state.ItemVector{ID: id, Hash: h, Vec: []byte{0, byte(h), 0xff}}
+		return state.ItemVector{ID: id, Hash: h, Vec: []byte{0, byte(h), 0xff}, Print: []byte{byte(h), 1, 2, 3, 4, 5, 6, 7}}
 	}
 	vsteps := []struct {
 		name string
@@ -127,9 +127,9 @@ func testScores(t *testing.T, fresh NewDSN) {
 			}
 			// The items the scores cover are those with a vector.
 			sc, err := s.LoadScores(ctx, "/srv/out")
-			covered := map[string]uint64{}
+			covered := map[string]state.ScoredItem{}
 			for id, v := range st.want {
-				covered[id] = v.Hash
+				covered[id] = state.ScoredItem{Hash: v.Hash, Print: v.Print}
 			}
 			if err != nil || !reflect.DeepEqual(sc.Items, covered) {
 				t.Errorf("LoadScores items = %v, %v; want %v", sc.Items, err, covered)
