@@ -47,14 +47,8 @@ type Pool struct {
 	opt     Options
 }
 
-// NewPool deduplicates the items and indexes them.
-func NewPool(items []feed.Item, opt Options) *Pool {
-	w := opt.Weights
-	if w == nil {
-		w = mustBackgroundWeights()
-	}
-	return NewPoolWith(items, nil, opt)
-}
+// NewPool deduplicates the items; they are indexed when first scored.
+func NewPool(items []feed.Item, opt Options) *Pool { return NewPoolWith(items, nil, opt) }
 
 // NewPoolWith is NewPool given the near-duplicate fingerprints a cycle
 // kept (prints[i] for items[i], nil where none was kept).
