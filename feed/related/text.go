@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/russian"
@@ -55,7 +56,7 @@ var extraStop = map[string]bool{
 }
 
 func isStop(w string) bool {
-	return len([]rune(w)) < 2 || english.IsStopWord(w) || extraStop[w]
+	return utf8.RuneCountInString(w) < 2 || english.IsStopWord(w) || extraStop[w]
 }
 
 func stem(w string) string {
@@ -123,21 +124,24 @@ type word struct {
 // splitWords cuts text into words, noting capitalization and sentence
 // starts; possessive 's is dropped so "Binance’s" is "Binance".
 func splitWords(text string) []word {
-	var out []word
+	// Words are substrings of text, found by byte offsets: no rune
+	// slice of the whole text and no string built per word (tokenizing
+	// is most of what scoring a new item costs).
+	out := make([]word, 0, len(text)/6)
 	sentStart := true
-	var cur []rune
-	flush := func() {
-		if len(cur) == 0 {
+	start := -1 // byte offset where the current word began
+	flush := func(end int) {
+		if start < 0 {
 			return
 		}
-		raw := string(cur)
+		raw := text[start:end]
+		start = -1
 		raw = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(raw, "'s"), "’s"), "'")
 		raw = strings.Trim(raw, "'’")
-		cur = cur[:0]
 		if raw == "" {
 			return
 		}
-		r0 := []rune(raw)[0]
+		r0, _ := utf8.DecodeRuneInString(raw)
 		out = append(out, word{
 			raw:       raw,
 			folded:    foldWord(raw),
@@ -146,18 +150,25 @@ func splitWords(text string) []word {
 		})
 		sentStart = false
 	}
-	rs := []rune(text)
-	for i, r := range rs {
+	nextIsLetter := func(i int) bool {
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		return i < len(text) && unicode.IsLetter(r)
+	}
+	for i, size := 0, 0; i < len(text); i += size {
+		var r rune
+		r, size = utf8.DecodeRuneInString(text[i:])
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			cur = append(cur, r)
-		case (r == '\'' || r == '’') && len(cur) > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
-			cur = append(cur, r)
-		case r == '-' && len(cur) > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			if start < 0 {
+				start = i
+			}
+		case (r == '\'' || r == '’') && start >= 0 && nextIsLetter(i+size):
+			// inside a word: "don't", "O’Brien"
+		case r == '-' && start >= 0 && nextIsLetter(i+size):
 			// "e-commerce", "Rosfin-linked": split, but stay in the name run.
-			flush()
+			flush(i)
 		default:
-			flush()
+			flush(i)
 			if r == '.' || r == '!' || r == '?' || r == '\n' || r == ':' || r == ';' || r == '“' || r == '"' || r == '(' || r == ')' || r == ',' {
 				// punctuation breaks name runs; sentence ends also reset
 				// the capital signal.
@@ -168,7 +179,7 @@ func splitWords(text string) []word {
 			}
 		}
 	}
-	flush()
+	flush(len(text))
 	return out
 }
 
