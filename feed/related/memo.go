@@ -32,10 +32,23 @@ type Memo struct {
 	Key      string
 	Items    map[string]uint64       // covered items: id → ItemHash
 	Articles map[string]*ArticleMemo // by slug
+	// DF and Docs are the site's kept document frequencies (how many
+	// articles hold each index key) and its number of articles: the
+	// site's weights, kept up to date from the articles that changed.
+	// Nil DF: counted again from every article.
+	DF   map[string]int
+	Docs int
 	// LoadVectors returns the kept vectors of the covered items, for a
 	// cycle that scores an article against every item; nil, or an item
 	// missing, means tokenizing again.
 	LoadVectors func() (map[string]KeptVector, error)
+	// LoadQueries calls fn with the kept query of every article (in any
+	// order), for a cycle with new items; LoadTerms returns the kept
+	// terms of the given articles, for those that changed. They are read
+	// when needed, not held: at 20,000 articles they were most of a
+	// cycle's memory.
+	LoadQueries func(fn func(slug string, query []byte) error) error
+	LoadTerms   func(slugs []string) (map[string][]byte, error)
 
 	fresh map[string][]string // DocTerms computed this cycle, by slug
 }
@@ -52,14 +65,12 @@ type KeptVector struct {
 type ArticleMemo struct {
 	Digest  string   // TargetDigest of the article when scored
 	Matches []Scored // at or over the article's floor, best first
-	// Terms are the article's DocTerms: the site's weights are counted
-	// from every article's, edited or not.
+	// Query and Terms are set when the article was scored this cycle,
+	// for keeping: its query (to score new items against it later
+	// without tokenizing it again) and its DocTerms (for the site's
+	// weights). A memo read back holds neither: see Memo.LoadQueries.
+	Query *Query
 	Terms []string
-	// Query is the article's query, kept so new items are scored against
-	// it without tokenizing the article again; RawQuery is its JSON,
-	// decoded only when a cycle has new items.
-	Query    *Query
-	RawQuery []byte
 }
 
 // Scored is one match as a Memo keeps it.
@@ -78,24 +89,13 @@ func NewMemo() *Memo {
 	return &Memo{Items: map[string]uint64{}, Articles: map[string]*ArticleMemo{}}
 }
 
-// query returns the article's query, decoding it when needed.
-func (a *ArticleMemo) query() (Query, error) {
-	if a.Query == nil {
-		q, err := decodeQuery(a.RawQuery)
-		if err != nil {
-			return Query{}, err
-		}
-		a.Query = &q
-	}
-	return *a.Query, nil
-}
-
 // EncodeQuery is how a store keeps an ArticleMemo's query: binary, as
 // decoding every article's query is most of what a cycle with a few new
-// items costs, and JSON was three times slower.
+// items costs, and JSON was three times slower. Nil when the article was
+// not scored this cycle.
 func (a *ArticleMemo) EncodeQuery() []byte {
 	if a.Query == nil {
-		return a.RawQuery
+		return nil
 	}
 	return encodeQuery(*a.Query)
 }
@@ -188,24 +188,109 @@ func TargetDigest(t Target) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// DocTerms returns each article's DocTerms (targets[i] named slugs[i]):
-// kept ones for the articles the memo holds unchanged, fresh ones for the
-// others, which Update then keeps.
-func (m *Memo) DocTerms(slugs []string, targets []Target) [][]string {
-	out := make([][]string, len(slugs))
+// SiteDF brings the kept document frequencies up to date with the
+// articles (targets[i] named slugs[i]): the terms of edited and removed
+// articles (read back with LoadTerms) are taken out, those of new and
+// edited ones put in. Without kept frequencies every article is counted.
+// The new and edited articles' terms are kept for Update to store.
+func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, error) {
+	m.fresh = map[string][]string{}
 	sameVersion := strings.HasPrefix(m.Key, fmt.Sprintf("v%d ", ScoringVersion))
+	if m.DF == nil || !sameVersion {
+		m.DF = map[string]int{}
+		for i, slug := range slugs {
+			m.fresh[slug] = DocTerms(targets[i].Doc)
+			for _, k := range m.fresh[slug] {
+				m.DF[k]++
+			}
+		}
+		m.Docs = len(slugs)
+		return m.DF, m.Docs, nil
+	}
+	seen := make(map[string]bool, len(slugs))
+	var out []string // kept articles whose terms leave the count
 	for i, slug := range slugs {
-		if am := m.Articles[slug]; sameVersion && am != nil && am.Terms != nil && am.Digest == TargetDigest(targets[i]) {
-			out[i] = am.Terms
+		seen[slug] = true
+		am := m.Articles[slug]
+		if am != nil && am.Digest == TargetDigest(targets[i]) {
 			continue
 		}
-		out[i] = DocTerms(targets[i].Doc)
-		if m.fresh == nil {
-			m.fresh = map[string][]string{}
+		if am != nil {
+			out = append(out, slug)
 		}
-		m.fresh[slug] = out[i]
+		m.fresh[slug] = DocTerms(targets[i].Doc)
 	}
-	return out
+	for slug := range m.Articles {
+		if !seen[slug] {
+			out = append(out, slug)
+		}
+	}
+	if len(out) > 0 {
+		if m.LoadTerms == nil {
+			return nil, 0, errors.New("related: kept terms: no store")
+		}
+		old, err := m.LoadTerms(out)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, slug := range out {
+			data, ok := old[slug]
+			if !ok {
+				return nil, 0, fmt.Errorf("related: kept terms of %s: missing", slug)
+			}
+			for _, k := range DecodeTerms(data) {
+				if m.DF[k]--; m.DF[k] <= 0 {
+					delete(m.DF, k)
+				}
+			}
+		}
+	}
+	for _, terms := range m.fresh {
+		for _, k := range terms {
+			m.DF[k]++
+		}
+	}
+	m.Docs = len(slugs)
+	return m.DF, m.Docs, nil
+}
+
+// EncodeDF and DecodeDF are how a store keeps document frequencies:
+// keys sorted, each as uvarint(len) key uvarint(count).
+func EncodeDF(df map[string]int) []byte {
+	keys := make([]string, 0, len(df))
+	n := 0
+	for k := range df {
+		keys = append(keys, k)
+		n += len(k) + 3
+	}
+	slices.Sort(keys)
+	buf := make([]byte, 0, n)
+	for _, k := range keys {
+		buf = binary.AppendUvarint(buf, uint64(len(k)))
+		buf = append(buf, k...)
+		buf = binary.AppendUvarint(buf, uint64(df[k]))
+	}
+	return buf
+}
+
+// DecodeDF is EncodeDF reversed; nil (count again) when damaged.
+func DecodeDF(buf []byte) map[string]int {
+	df := map[string]int{}
+	for len(buf) > 0 {
+		n, k := binary.Uvarint(buf)
+		if k <= 0 || uint64(len(buf)-k) < n {
+			return nil
+		}
+		key := string(buf[k : k+int(n)])
+		buf = buf[k+int(n):]
+		c, k := binary.Uvarint(buf)
+		if k <= 0 {
+			return nil
+		}
+		buf = buf[k:]
+		df[key] = int(c)
+	}
+	return df
 }
 
 // EncodeTerms and DecodeTerms are how a store keeps an article's terms:
@@ -256,9 +341,9 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		byID[p.Items[i].ID] = i
 	}
 	if key := p.MemoKey(); m.Key != key {
-		load, fresh := m.LoadVectors, m.fresh
-		*m = *NewMemo()
-		m.Key, m.LoadVectors, m.fresh = key, load, fresh
+		// Kept scores are invalid; kept frequencies, vectors and
+		// terms are not (they do not depend on the weights).
+		m.Key, m.Items, m.Articles = key, map[string]uint64{}, map[string]*ArticleMemo{}
 		d.Full = true
 	}
 	var fresh []int // pool positions of items the memo does not cover
@@ -330,6 +415,7 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		return out
 	}
 	seen := make(map[string]bool, len(slugs))
+	var waiting map[string]Target // unchanged articles to score against the new items
 	for k, slug := range slugs {
 		t := targets[k]
 		seen[slug] = true
@@ -342,13 +428,11 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 				return d, err
 			}
 			ms := ix.ScoreQuery(q, p.floor(t))
-			// Kept encoded: a third of the size, and most cycles never
-			// read it again.
 			terms := m.fresh[slug]
 			if terms == nil {
 				terms = DocTerms(t.Doc)
 			}
-			m.Articles[slug] = &ArticleMemo{Digest: digest, RawQuery: encodeQuery(q), Terms: terms,
+			m.Articles[slug] = &ArticleMemo{Digest: digest, Query: &q, Terms: terms,
 				Matches: scored(ms, func(i int) int { return i })}
 			d.Changed = append(d.Changed, slug)
 			d.Rescored++
@@ -360,27 +444,23 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 				kept = append(kept, s)
 			}
 		}
-		changed := len(kept) != len(am.Matches)
-		if len(fresh) > 0 {
-			q, err := am.query()
-			if err != nil {
-				return d, fmt.Errorf("%w (article %s)", err, slug)
-			}
-			ix, err := freshIndex()
-			if err != nil {
-				return d, err
-			}
-			if ms := ix.ScoreQuery(q, p.floor(t)); len(ms) > 0 {
-				kept = append(kept, scored(ms, func(j int) int { return fresh[j] })...)
-				changed = true
-			}
-		}
-		if changed {
-			p.sortScored(kept, byID)
+		if len(kept) != len(am.Matches) {
 			am.Matches = kept
 			d.Changed = append(d.Changed, slug)
 		}
+		if len(fresh) > 0 {
+			if waiting == nil {
+				waiting = map[string]Target{}
+			}
+			waiting[slug] = t
+		}
 	}
+	if len(waiting) > 0 {
+		if err := p.scoreWaiting(m, waiting, fresh, freshIndex, scored, &d); err != nil {
+			return d, err
+		}
+	}
+	d.Changed = slices.Compact(slices.Sorted(slices.Values(d.Changed)))
 	for slug := range m.Articles {
 		if !seen[slug] {
 			delete(m.Articles, slug)
@@ -400,6 +480,49 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		m.Items[p.Items[i].ID] = hashes[i]
 	}
 	return d, nil
+}
+
+// scoreWaiting scores the unchanged articles against the new items, by
+// their kept queries, read one at a time.
+func (p *Pool) scoreWaiting(m *Memo, waiting map[string]Target, fresh []int, freshIndex func() (*Index, error),
+	scored func([]Match, func(int) int) []Scored, d *Delta) error {
+	if m.LoadQueries == nil {
+		return errors.New("related: kept queries: no store")
+	}
+	ix, err := freshIndex()
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]int, len(p.Items))
+	for i := range p.Items {
+		byID[p.Items[i].ID] = i
+	}
+	done := 0
+	err = m.LoadQueries(func(slug string, raw []byte) error {
+		t, ok := waiting[slug]
+		if !ok {
+			return nil
+		}
+		done++
+		q, err := decodeQuery(raw)
+		if err != nil {
+			return fmt.Errorf("%w (article %s)", err, slug)
+		}
+		if ms := ix.ScoreQuery(q, p.floor(t)); len(ms) > 0 {
+			am := m.Articles[slug]
+			am.Matches = append(am.Matches, scored(ms, func(j int) int { return fresh[j] })...)
+			p.sortScored(am.Matches, byID)
+			d.Changed = append(d.Changed, slug)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if done != len(waiting) {
+		return fmt.Errorf("related: kept queries: %d of %d articles missing", len(waiting)-done, len(waiting))
+	}
+	return nil
 }
 
 // print is the near-duplicate fingerprint of Items[i].

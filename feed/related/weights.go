@@ -177,10 +177,22 @@ func NewWeights(bg *Background, site []Doc) *Weights {
 	return NewWeightsFromTerms(bg, terms)
 }
 
-// NewWeightsFromTerms is NewWeights given each article's DocTerms, which
-// a cycle keeps (Memo.DocTerms) rather than tokenize every article again.
+// NewWeightsFromTerms is NewWeights given each article's DocTerms.
 func NewWeightsFromTerms(bg *Background, site [][]string) *Weights {
-	w := &Weights{bg: bg, site: siteFreq(site)}
+	df := map[string]int{}
+	for _, keys := range site {
+		for _, k := range keys {
+			df[k]++
+		}
+	}
+	return NewWeightsFromDF(bg, df, len(site))
+}
+
+// NewWeightsFromDF is NewWeights given the site's document frequencies
+// (how many of its docs articles hold each index key), which a cycle
+// keeps up to date (Memo.SiteDF) rather than tokenize every article.
+func NewWeightsFromDF(bg *Background, df map[string]int, docs int) *Weights {
+	w := &Weights{bg: bg, site: siteTableOf(df, docs)}
 	p, _ := bg.prob("\x00") // a key no background has
 	w.maxIDF = -math.Log(p)
 	return w
@@ -206,18 +218,12 @@ func mustBackgroundWeights() *Weights {
 	return w
 }
 
-func siteFreq(docs [][]string) siteTable {
-	df := map[string]int{}
-	for _, keys := range docs {
-		for _, k := range keys {
-			df[k]++
-		}
-	}
+func siteTableOf(df map[string]int, docs int) siteTable {
 	t := siteTable{Share: map[string]float64{}}
-	if len(docs) == 0 {
+	if docs == 0 {
 		return t
 	}
-	n := float64(len(docs))
+	n := float64(docs)
 	t.Docs = roundHalfPow2(n)
 	for k, c := range df {
 		if c >= minSiteDocs && float64(c) >= siteShareFloor*n {

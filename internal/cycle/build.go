@@ -29,7 +29,11 @@ func (c *run) selectRelated(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w, err := weights(memo.DocTerms(slugs, targets))
+	df, docs, err := memo.SiteDF(slugs, targets)
+	if err != nil {
+		return err
+	}
+	w, err := weights(df, docs)
 	if err != nil {
 		return err
 	}

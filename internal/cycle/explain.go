@@ -51,11 +51,13 @@ func Explain(ctx context.Context, cfg *config.Config, st *state.Store, slug stri
 			pool = append(pool, it)
 		}
 	}
-	terms := make([][]string, len(local))
+	df := map[string]int{}
 	for i := range local {
-		terms[i] = related.DocTerms(target(&local[i]).Doc)
+		for _, k := range related.DocTerms(target(&local[i]).Doc) {
+			df[k]++
+		}
 	}
-	w, err := weights(terms)
+	w, err := weights(df, len(local))
 	if err != nil {
 		return nil, err
 	}

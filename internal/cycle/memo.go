@@ -33,9 +33,12 @@ func (c *run) loadMemo(ctx context.Context) (*related.Memo, map[string]state.Sco
 		if err != nil {
 			return related.NewMemo(), nil, nil // unreadable: rescoring is always safe
 		}
-		m.Articles[r.Slug] = &related.ArticleMemo{Digest: r.Digest, RawQuery: r.Query, Matches: ms, Terms: related.DecodeTerms(r.Terms)}
+		m.Articles[r.Slug] = &related.ArticleMemo{Digest: r.Digest, Matches: ms}
 	}
-	m.Key = key
+	m.Key, m.DF, m.Docs = key, related.DecodeDF(sc.DF), sc.Docs
+	out := outputsKey(c.cfg)
+	m.LoadQueries = func(fn func(string, []byte) error) error { return c.opt.Store.ScoreQueries(ctx, out, fn) }
+	m.LoadTerms = func(slugs []string) (map[string][]byte, error) { return c.opt.Store.ScoreTerms(ctx, out, slugs) }
 	m.LoadVectors = func() (map[string]related.KeptVector, error) {
 		vs, err := c.opt.Store.ItemVectors(ctx, outputsKey(c.cfg))
 		if err != nil {
@@ -75,7 +78,11 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 		if err != nil {
 			return err
 		}
-		rows = append(rows, state.ScoreRow{Slug: slug, Digest: am.Digest, Query: q, Matches: ms, Terms: related.EncodeTerms(am.Terms)})
+		r := state.ScoreRow{Slug: slug, Digest: am.Digest, Query: q, Matches: ms}
+		if q != nil {
+			r.Terms = related.EncodeTerms(am.Terms)
+		}
+		rows = append(rows, r)
 	}
 	vecs := make([]state.ItemVector, 0, len(d.Vectors))
 	for id, v := range d.Vectors {
@@ -83,7 +90,7 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 	}
 	slices.SortFunc(vecs, func(a, b state.ItemVector) int { return strings.Compare(a.ID, b.ID) })
 	return c.opt.Store.SaveScores(ctx, outputsKey(c.cfg), state.ScoreUpdate{
-		Key: c.opt.Version + "|" + m.Key,
+		Key: c.opt.Version + "|" + m.Key, DF: related.EncodeDF(m.DF), Docs: m.Docs,
 		Set: rows, Drop: d.Removed, Reset: d.Full, Vectors: vecs, Gone: d.Gone,
 	})
 }

@@ -32,7 +32,7 @@ var tables = []table{
 	{"leases", []string{"source", "node", "expires_ms"}},
 	{"pings", []string{"url", "hash"}},
 	{"outputs", []string{"out", "path", "unit", "hash"}},
-	{"score_sets", []string{"out", "key"}},
+	{"score_sets", []string{"out", "key", "df", "docs"}},
 	{"scores", []string{"out", "slug", "digest", "query", "matches", "terms"}},
 	{"score_items", []string{"out", "id", "hash", "vec", "print"}},
 }

@@ -62,7 +62,7 @@ func fill(t *testing.T, s *Store, sources, itemsEach int) {
 	for i := range sources {
 		vecs = append(vecs, ItemVector{ID: fmt.Sprintf("i%d", i), Hash: 1<<63 | uint64(i), Vec: []byte{0, byte(i)}, Print: []byte{byte(i), 0}})
 	}
-	if err := s.SaveScores(ctx, "/srv/out", ScoreUpdate{Key: "k1", Set: rows, Vectors: vecs}); err != nil {
+	if err := s.SaveScores(ctx, "/srv/out", ScoreUpdate{Key: "k1", DF: []byte{3, 'k', 'e', 'y', 7}, Docs: 120, Set: rows, Vectors: vecs}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -84,8 +84,10 @@ var schema = []string{
 	// output folder like outputs: each node of a fleet keeps its own,
 	// and a node's rows always agree with its score_sets row.
 	`CREATE TABLE score_sets (
-		out TEXT PRIMARY KEY,
-		key TEXT NOT NULL
+		out  TEXT PRIMARY KEY,
+		key  TEXT NOT NULL,
+		df   BLOB NOT NULL,
+		docs INTEGER NOT NULL
 	);
 	CREATE TABLE scores (
 		out     TEXT NOT NULL,

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -12,7 +13,9 @@ import (
 type Scores struct {
 	Key   string                // what the scores are valid under
 	Items map[string]ScoredItem // the items they cover (those with a vector), by id
-	Rows  []ScoreRow
+	Rows  []ScoreRow            // without Query and Terms: see ScoreQueries, ScoreTerms
+	DF    []byte                // the site's document frequencies
+	Docs  int                   // and its number of articles
 }
 
 // ScoredItem is an item the kept scores cover: the hash of its text and
@@ -22,7 +25,9 @@ type ScoredItem struct {
 	Print []byte
 }
 
-// ScoreRow is one article's kept scores.
+// ScoreRow is one article's kept scores. Saved with a nil Query, only its
+// digest and matches change (the article was not scored again, but new
+// items matched it or matched items left).
 type ScoreRow struct {
 	Slug, Digest          string
 	Query, Matches, Terms []byte
@@ -32,7 +37,7 @@ type ScoreRow struct {
 // an empty Scores.
 func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {
 	sc := Scores{Items: map[string]ScoredItem{}}
-	err := s.queryRow(ctx, `SELECT key FROM score_sets WHERE out = ?`, out).Scan(&sc.Key)
+	err := s.queryRow(ctx, `SELECT key, df, docs FROM score_sets WHERE out = ?`, out).Scan(&sc.Key, &sc.DF, &sc.Docs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sc, nil
 	}
@@ -42,14 +47,14 @@ func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {
 	if err := s.scoredItems(ctx, out, sc.Items); err != nil {
 		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 	}
-	rows, err := s.query(ctx, `SELECT slug, digest, query, matches, terms FROM scores WHERE out = ?`, out)
+	rows, err := s.query(ctx, `SELECT slug, digest, matches FROM scores WHERE out = ?`, out)
 	if err != nil {
 		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r ScoreRow
-		if err := rows.Scan(&r.Slug, &r.Digest, &r.Query, &r.Matches, &r.Terms); err != nil {
+		if err := rows.Scan(&r.Slug, &r.Digest, &r.Matches); err != nil {
 			return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 		}
 		sc.Rows = append(sc.Rows, r)
@@ -58,6 +63,59 @@ func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {
 		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 	}
 	return sc, nil
+}
+
+// ScoreQueries calls fn with every kept article query for out, one row
+// at a time: held all at once they were most of a big site's memory.
+func (s *Store) ScoreQueries(ctx context.Context, out string, fn func(slug string, query []byte) error) error {
+	rows, err := s.query(ctx, `SELECT slug, query FROM scores WHERE out = ?`, out)
+	if err != nil {
+		return fmt.Errorf("state: queries of %s: %w", out, err)
+	}
+	defer rows.Close()
+	var slug string
+	var q []byte
+	for rows.Next() {
+		if err := rows.Scan(&slug, &q); err != nil {
+			return fmt.Errorf("state: queries of %s: %w", out, err)
+		}
+		if err := fn(slug, q); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("state: queries of %s: %w", out, err)
+	}
+	return nil
+}
+
+// ScoreTerms returns the kept terms of the given articles of out.
+func (s *Store) ScoreTerms(ctx context.Context, out string, slugs []string) (map[string][]byte, error) {
+	if len(slugs) == 0 {
+		return map[string][]byte{}, nil
+	}
+	list, err := json.Marshal(slugs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, `SELECT slug, terms FROM scores WHERE out = ? AND slug IN (`+s.d.jsonList()+`)`, out, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("state: terms of %s: %w", out, err)
+	}
+	defer rows.Close()
+	terms := map[string][]byte{}
+	for rows.Next() {
+		var slug string
+		var t []byte
+		if err := rows.Scan(&slug, &t); err != nil {
+			return nil, fmt.Errorf("state: terms of %s: %w", out, err)
+		}
+		terms[slug] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state: terms of %s: %w", out, err)
+	}
+	return terms, nil
 }
 
 func (s *Store) scoredItems(ctx context.Context, out string, items map[string]ScoredItem) error {
@@ -82,6 +140,8 @@ func (s *Store) scoredItems(ctx context.Context, out string, items map[string]Sc
 // ScoreUpdate is what one cycle changes in the kept scores.
 type ScoreUpdate struct {
 	Key  string
+	DF   []byte // the site's document frequencies
+	Docs int
 	Set  []ScoreRow // rows added or replaced, by slug
 	Drop []string   // slugs forgotten
 	// Reset forgets every row and vector not in Set or Vectors first
@@ -118,8 +178,8 @@ func (s *Store) SaveScores(ctx context.Context, out string, u ScoreUpdate) error
 }
 
 func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreUpdate) error {
-	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO score_sets(out, key) VALUES(?, ?)
-		ON CONFLICT(out) DO UPDATE SET key = excluded.key`), out, u.Key); err != nil {
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO score_sets(out, key, df, docs) VALUES(?, ?, ?, ?)
+		ON CONFLICT(out) DO UPDATE SET key = excluded.key, df = excluded.df, docs = excluded.docs`), out, u.Key, nonNil(u.DF), u.Docs); err != nil {
 		return err
 	}
 	if u.Reset {
@@ -129,12 +189,25 @@ func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreU
 			}
 		}
 	}
+	var whole, matches []ScoreRow
+	for _, r := range u.Set {
+		if r.Query != nil {
+			whole = append(whole, r)
+		} else {
+			matches = append(matches, r)
+		}
+	}
 	err := s.each(ctx, tx, `INSERT INTO scores(out, slug, digest, query, matches, terms) VALUES(?, ?, ?, ?, ?, ?)
 		ON CONFLICT(out, slug) DO UPDATE SET digest = excluded.digest, query = excluded.query, matches = excluded.matches, terms = excluded.terms`,
-		len(u.Set), func(i int) []any {
-			r := u.Set[i]
+		len(whole), func(i int) []any {
+			r := whole[i]
 			return []any{out, r.Slug, r.Digest, nonNil(r.Query), nonNil(r.Matches), nonNil(r.Terms)}
 		})
+	if err != nil {
+		return err
+	}
+	err = s.each(ctx, tx, `UPDATE scores SET digest = ?, matches = ? WHERE out = ? AND slug = ?`,
+		len(matches), func(i int) []any { r := matches[i]; return []any{r.Digest, nonNil(r.Matches), out, r.Slug} })
 	if err != nil {
 		return err
 	}

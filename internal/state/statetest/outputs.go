@@ -2,6 +2,7 @@ package statetest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -48,28 +49,48 @@ func testOutputs(t *testing.T, fresh NewDSN) {
 func o(path, unit, hash string) state.Output { return state.Output{Path: path, Unit: unit, Hash: hash} }
 
 // testScores: kept scores are per output folder, bytes kept exactly
-// (NULs included), rows replaced by slug, dropped on request, all of
-// them on reset, and forgotten together with their key.
+// (NULs included), rows replaced by slug (all of them, or only digest
+// and matches when saved without a query), dropped on request, all of
+// them on reset, and forgotten together with their key; queries are read
+// back by streaming, terms by slug, frequencies with the key.
 func testScores(t *testing.T, fresh NewDSN) {
 	ctx := context.Background()
 	s := open(t, fresh(t))
-	row := func(slug, digest string) state.ScoreRow {
-		return state.ScoreRow{Slug: slug, Digest: digest, Query: []byte{0, 'q', 0xff}, Matches: []byte(`[{"i":"x"}]`)}
+	row := func(slug, digest, q string) state.ScoreRow {
+		return state.ScoreRow{Slug: slug, Digest: digest, Query: []byte(q), Matches: []byte(`[{"i":"` + digest + `"}]`), Terms: []byte("t\x00" + q)}
 	}
+	matchesOnly := func(slug, digest string) state.ScoreRow {
+		return state.ScoreRow{Slug: slug, Digest: digest, Matches: []byte(`[{"i":"` + digest + `"}]`)}
+	}
+	// load is every kept row as slug → "digest matches query terms".
 	load := func(out string) map[string]string {
 		sc, err := s.LoadScores(ctx, out)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := map[string]string{"key": sc.Key}
+		got := map[string]string{"key": sc.Key, "df": fmt.Sprintf("%q %d", sc.DF, sc.Docs)}
+		var slugs []string
 		for _, r := range sc.Rows {
-			if string(r.Query) != "\x00q\xff" || string(r.Matches) != `[{"i":"x"}]` {
-				t.Errorf("row %s came back as %q, %q", r.Slug, r.Query, r.Matches)
-			}
-			got[r.Slug] = r.Digest
+			got[r.Slug] = r.Digest + " " + string(r.Matches)
+			slugs = append(slugs, r.Slug)
+		}
+		err = s.ScoreQueries(ctx, out, func(slug string, q []byte) error {
+			got[slug] += " " + string(q)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms, err := s.ScoreTerms(ctx, out, slugs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for slug, tm := range terms {
+			got[slug] += " " + string(tm)
 		}
 		return got
 	}
+	q1 := "\x00q\xff"
 	steps := []struct {
 		name  string
 		out   string
@@ -79,21 +100,25 @@ func testScores(t *testing.T, fresh NewDSN) {
 		reset bool
 		want  map[string]string
 	}{
-		{"first", "/srv/out", "k1", []state.ScoreRow{row("a", "d1"), row("b", "d1")}, nil, false,
-			map[string]string{"key": "k1", "a": "d1", "b": "d1"}},
-		{"edit and drop", "/srv/out", "k1", []state.ScoreRow{row("a", "d2")}, []string{"b"}, false,
-			map[string]string{"key": "k1", "a": "d2"}},
-		{"other folder apart", "node2:/srv/out", "k9", []state.ScoreRow{row("z", "d9")}, nil, false,
-			map[string]string{"key": "k9", "z": "d9"}},
-		{"reset", "/srv/out", "k2", []state.ScoreRow{row("c", "d1")}, nil, true,
-			map[string]string{"key": "k2", "c": "d1"}},
+		{"first", "/srv/out", "k1", []state.ScoreRow{row("a", "d1", q1), row("b", "d1", "qb")}, nil, false,
+			map[string]string{"key": "k1", "a": `d1 [{"i":"d1"}] ` + q1 + " t\x00" + q1, "b": `d1 [{"i":"d1"}] qb t` + "\x00qb"}},
+		{"edit, new matches, drop", "/srv/out", "k1", []state.ScoreRow{row("a", "d2", "q2"), row("c", "d4", "qc")}, []string{"b"}, false,
+			map[string]string{"key": "k1", "a": `d2 [{"i":"d2"}] q2 t` + "\x00q2", "c": `d4 [{"i":"d4"}] qc t` + "\x00qc"}},
+		{"matches only", "/srv/out", "k1", []state.ScoreRow{matchesOnly("c", "d4")}, nil, false,
+			map[string]string{"key": "k1", "a": `d2 [{"i":"d2"}] q2 t` + "\x00q2", "c": `d4 [{"i":"d4"}] qc t` + "\x00qc"}},
+		{"other folder apart", "node2:/srv/out", "k9", []state.ScoreRow{row("z", "d9", "qz")}, nil, false,
+			map[string]string{"key": "k9", "z": `d9 [{"i":"d9"}] qz t` + "\x00qz"}},
+		{"reset", "/srv/out", "k2", []state.ScoreRow{row("e", "d1", "qe")}, nil, true,
+			map[string]string{"key": "k2", "e": `d1 [{"i":"d1"}] qe t` + "\x00qe"}},
 	}
-	for _, st := range steps {
+	for i, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			u := state.ScoreUpdate{Key: st.key, Set: st.set, Drop: st.drop, Reset: st.reset}
+			df := []byte{0, byte(i), 0xff}
+			u := state.ScoreUpdate{Key: st.key, DF: df, Docs: i + 1, Set: st.set, Drop: st.drop, Reset: st.reset}
 			if err := s.SaveScores(ctx, st.out, u); err != nil {
 				t.Fatal(err)
 			}
+			st.want["df"] = fmt.Sprintf("%q %d", df, i+1)
 			if got := load(st.out); !reflect.DeepEqual(got, st.want) {
 				t.Errorf("LoadScores(%s) = %v; want %v", st.out, got, st.want)
 			}
@@ -139,13 +164,13 @@ func testScores(t *testing.T, fresh NewDSN) {
 	if err := s.ForgetScores(ctx, "/srv/out"); err != nil {
 		t.Fatal(err)
 	}
-	if got := load("/srv/out"); !reflect.DeepEqual(got, map[string]string{"key": ""}) {
+	if got := load("/srv/out"); !reflect.DeepEqual(got, map[string]string{"key": "", "df": `"" 0`}) {
 		t.Errorf("after ForgetScores: %v", got)
 	}
 	if got, _ := s.ItemVectors(ctx, "/srv/out"); len(got) != 0 {
 		t.Errorf("after ForgetScores: vectors %v", got)
 	}
-	if got := load("node2:/srv/out"); got["z"] != "d9" {
+	if got := load("node2:/srv/out"); got["z"] == "" {
 		t.Errorf("ForgetScores of one folder touched another: %v", got)
 	}
 }
