@@ -50,7 +50,7 @@ type Memo struct {
 	LoadQueries func(fn func(slug string, query []byte) error) error
 	LoadTerms   func(slugs []string) (map[string][]byte, error)
 
-	fresh map[string][]string // DocTerms computed this cycle, by slug
+	fresh map[string][]byte // DocTerms computed this cycle, encoded, by slug
 }
 
 // KeptVector is an item's vector (ItemVector) as a store keeps it, with
@@ -66,11 +66,12 @@ type ArticleMemo struct {
 	Digest  string   // TargetDigest of the article when scored
 	Matches []Scored // at or over the article's floor, best first
 	// Query and Terms are set when the article was scored this cycle,
-	// for keeping: its query (to score new items against it later
-	// without tokenizing it again) and its DocTerms (for the site's
-	// weights). A memo read back holds neither: see Memo.LoadQueries.
-	Query *Query
-	Terms []string
+	// for keeping, already encoded (EncodeTerms; a first cycle of 20,000
+	// articles held 190 MB of them decoded): its query, to score new
+	// items against it later without tokenizing it again, and its
+	// DocTerms, for the site's weights. A memo read back holds neither:
+	// see Memo.LoadQueries.
+	Query, Terms []byte
 }
 
 // Scored is one match as a Memo keeps it.
@@ -87,17 +88,6 @@ type Scored struct {
 // NewMemo is an empty memo: every article will be scored.
 func NewMemo() *Memo {
 	return &Memo{Items: map[string]uint64{}, Articles: map[string]*ArticleMemo{}}
-}
-
-// EncodeQuery is how a store keeps an ArticleMemo's query: binary, as
-// decoding every article's query is most of what a cycle with a few new
-// items costs, and JSON was three times slower. Nil when the article was
-// not scored this cycle.
-func (a *ArticleMemo) EncodeQuery() []byte {
-	if a.Query == nil {
-		return nil
-	}
-	return encodeQuery(*a.Query)
 }
 
 var sources = []Source{SourceSite, SourceBackground, SourceUnknown}
@@ -194,21 +184,26 @@ func TargetDigest(t Target) string {
 // edited ones put in. Without kept frequencies every article is counted.
 // The new and edited articles' terms are kept for Update to store.
 func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, error) {
-	m.fresh = map[string][]string{}
+	m.fresh = map[string][]byte{}
+	count := func(slug string, t Target) {
+		terms := DocTerms(t.Doc)
+		for _, k := range terms {
+			m.DF[k]++
+		}
+		m.fresh[slug] = EncodeTerms(terms)
+	}
 	sameVersion := strings.HasPrefix(m.Key, fmt.Sprintf("v%d ", ScoringVersion))
 	if m.DF == nil || !sameVersion {
 		m.DF = map[string]int{}
 		for i, slug := range slugs {
-			m.fresh[slug] = DocTerms(targets[i].Doc)
-			for _, k := range m.fresh[slug] {
-				m.DF[k]++
-			}
+			count(slug, targets[i])
 		}
 		m.Docs = len(slugs)
 		return m.DF, m.Docs, nil
 	}
 	seen := make(map[string]bool, len(slugs))
 	var out []string // kept articles whose terms leave the count
+	var fresh []int  // new and edited articles, whose terms join it
 	for i, slug := range slugs {
 		seen[slug] = true
 		am := m.Articles[slug]
@@ -218,7 +213,7 @@ func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, er
 		if am != nil {
 			out = append(out, slug)
 		}
-		m.fresh[slug] = DocTerms(targets[i].Doc)
+		fresh = append(fresh, i)
 	}
 	for slug := range m.Articles {
 		if !seen[slug] {
@@ -245,10 +240,8 @@ func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, er
 			}
 		}
 	}
-	for _, terms := range m.fresh {
-		for _, k := range terms {
-			m.DF[k]++
-		}
+	for _, i := range fresh {
+		count(slugs[i], targets[i])
 	}
 	m.Docs = len(slugs)
 	return m.DF, m.Docs, nil
@@ -430,9 +423,9 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 			ms := ix.ScoreQuery(q, p.floor(t))
 			terms := m.fresh[slug]
 			if terms == nil {
-				terms = DocTerms(t.Doc)
+				terms = EncodeTerms(DocTerms(t.Doc))
 			}
-			m.Articles[slug] = &ArticleMemo{Digest: digest, Query: &q, Terms: terms,
+			m.Articles[slug] = &ArticleMemo{Digest: digest, Query: encodeQuery(q), Terms: terms,
 				Matches: scored(ms, func(i int) int { return i })}
 			d.Changed = append(d.Changed, slug)
 			d.Rescored++

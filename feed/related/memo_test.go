@@ -177,7 +177,7 @@ func (st *memoStore) save(t *testing.T, m *Memo, d Delta) {
 		}
 		st.matches[slug], st.digests[slug] = data, am.Digest
 		if am.Query != nil {
-			st.queries[slug], st.terms[slug] = am.EncodeQuery(), EncodeTerms(am.Terms)
+			st.queries[slug], st.terms[slug] = am.Query, am.Terms
 		}
 	}
 	for _, slug := range d.Removed {

@@ -73,14 +73,14 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 	rows := make([]state.ScoreRow, 0, len(d.Changed))
 	for _, slug := range d.Changed {
 		am := m.Articles[slug]
-		q := am.EncodeQuery()
+		q := am.Query
 		ms, err := am.EncodeMatches()
 		if err != nil {
 			return err
 		}
 		r := state.ScoreRow{Slug: slug, Digest: am.Digest, Query: q, Matches: ms}
 		if q != nil {
-			r.Terms = related.EncodeTerms(am.Terms)
+			r.Terms = am.Terms
 		}
 		rows = append(rows, r)
 	}
