@@ -239,7 +239,7 @@ func sharedKey(w string, capital bool) string {
 
 func tokenizeWith(text string, key func(string, bool) string) []term {
 	ws := splitWords(text)
-	var out []term
+	out := make([]term, 0, len(ws)/2+1) // about half of news words are stop words or marks
 	var run []word
 	var runKeys []string
 	endRun := func() {
