@@ -50,7 +50,8 @@ type Memo struct {
 	LoadQueries func(fn func(slug string, query []byte) error) error
 	LoadTerms   func(slugs []string) (map[string][]byte, error)
 
-	fresh map[string][]byte // DocTerms computed this cycle, encoded, by slug
+	fresh   map[string][]byte // DocTerms computed this cycle, encoded, by slug
+	digests map[string]string // TargetDigest computed this cycle, by slug
 }
 
 // KeptVector is an item's vector (ItemVector) as a store keeps it, with
@@ -207,7 +208,7 @@ func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, er
 	for i, slug := range slugs {
 		seen[slug] = true
 		am := m.Articles[slug]
-		if am != nil && am.Digest == TargetDigest(targets[i]) {
+		if am != nil && am.Digest == m.digest(slug, targets[i]) {
 			continue
 		}
 		if am != nil {
@@ -245,6 +246,19 @@ func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, er
 	}
 	m.Docs = len(slugs)
 	return m.DF, m.Docs, nil
+}
+
+// digest is TargetDigest of the article, computed once a cycle.
+func (m *Memo) digest(slug string, t Target) string {
+	if d, ok := m.digests[slug]; ok {
+		return d
+	}
+	if m.digests == nil {
+		m.digests = map[string]string{}
+	}
+	d := TargetDigest(t)
+	m.digests[slug] = d
+	return d
 }
 
 // EncodeDF and DecodeDF are how a store keeps document frequencies:
@@ -412,7 +426,7 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 	for k, slug := range slugs {
 		t := targets[k]
 		seen[slug] = true
-		digest := TargetDigest(t)
+		digest := m.digest(slug, t)
 		am := m.Articles[slug]
 		if am == nil || am.Digest != digest {
 			q := p.weights.Query(t.Doc)
@@ -467,7 +481,7 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		}
 	}
 	sort.Strings(d.Gone)
-	m.fresh = nil
+	m.fresh, m.digests = nil, nil
 	clear(m.Items)
 	for i := range p.Items {
 		m.Items[p.Items[i].ID] = hashes[i]
