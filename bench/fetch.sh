@@ -17,7 +17,8 @@
 # sys), peak RSS (/usr/bin/time -v), bytes downloaded (counted on the
 # server's sockets: headers and bodies) and requests per answer status.
 #
-# Env: ONLY_BRAID (1: skip the fetch-only and naive runs, e.g. to compare
+# Env: BRAID (a braid binary to measure; default: build ./cmd/braid)
+#      ONLY_BRAID (1: skip the fetch-only and naive runs, e.g. to compare
 #      concurrencies: for c in 8 16 32 64; do CONCURRENCY=$c ONLY_BRAID=1 PER_ADDR=10 bench/fetch.sh 500; done)
 #      LATENCY (50ms)  CONCURRENCY (64, braid's default)  PER_HOST (2, the
 #      default)  PER_ADDR (4)  ITEMS (20 per feed)  PORT (18080)  CTL (127.0.0.1:18079)
@@ -46,7 +47,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$work/braid" ./cmd/braid
+if [[ -n ${BRAID:-} ]]; then cp "$BRAID" "$work/braid"; else go build -o "$work/braid" ./cmd/braid; fi
 go build -o "$work/feedserver" ./bench/feedserver
 go build -o "$work/naive" ./bench/naive
 go build -o "$work/fetchonly" ./bench/fetchonly
