@@ -14,7 +14,13 @@ import (
 // keys, and returns its loaded config and open state file.
 func riverSite(t *testing.T, extra string) (*config.Config, *state.Store) {
 	t.Helper()
-	dir := sitetest.Write(t, filepath.Join("testdata", "sites", "river-story.txtar"), "EXTRA", extra)
+	return openSite(t, sitetest.Write(t, filepath.Join("testdata", "sites", "river-story.txtar"), "EXTRA", extra))
+}
+
+// openSite loads the config of the site in dir and opens its state until
+// the test ends.
+func openSite(t *testing.T, dir string) (*config.Config, *state.Store) {
+	t.Helper()
 	cfg, err := config.Load(filepath.Join(dir, "config.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/braid-feeds/braid/internal/config"
 	"github.com/braid-feeds/braid/internal/state"
 )
 
@@ -163,16 +162,9 @@ func copyInputs(t *testing.T, from string) string {
 // cycleIn runs one cycle on the site in dir at a fixed time.
 func cycleIn(t *testing.T, dir string) *Summary {
 	t.Helper()
-	cfg, err := config.Load(filepath.Join(dir, "config.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, st := openSite(t, dir)
+	defer st.Close() // before the next cycle opens it
 	ctx := context.Background()
-	st, err := state.Open(ctx, cfg.State)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	sum, err := Run(ctx, cfg, Options{Store: st, Version: "test", Now: func() time.Time { return now }})
 	if err != nil {
@@ -268,18 +260,11 @@ func TestIncrementalEqualsFull(t *testing.T) {
 // next cycle scores every article against every item.
 func forgetScores(t *testing.T, dir string) {
 	t.Helper()
-	cfg, err := config.Load(filepath.Join(dir, "config.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := state.Open(context.Background(), cfg.State)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	cfg, st := openSite(t, dir)
 	if err := st.ForgetScores(context.Background(), outputsKey(cfg)); err != nil {
 		t.Fatal(err)
 	}
+	st.Close() // the cycle opens it again
 }
 
 // snapshotState copies the site's state into a file of its own.
