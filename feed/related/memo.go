@@ -49,6 +49,10 @@ type Memo struct {
 	// cycle's memory.
 	LoadQueries func(fn func(slug string, query []byte) error) error
 	LoadTerms   func(slugs []string) (map[string][]byte, error)
+	// KeepVector, when set, receives every vector Update makes, as it
+	// makes it, instead of Delta.Vectors: a first cycle need not hold
+	// 100,000 items' vectors until it saves them.
+	KeepVector func(id string, kv KeptVector) error
 
 	fresh   map[string][]byte // DocTerms computed this cycle, encoded, by slug
 	digests map[string]string // TargetDigest computed this cycle, by slug
@@ -325,8 +329,9 @@ type Delta struct {
 	NewItems         int      // items scored against every kept article
 	Full             bool     // the memo was unusable: everything was scored
 	// Vectors are the vectors to keep (new and changed items, and any
-	// the store lacked), by item id; Gone the ids of items that left.
-	// With Full, every kept vector is to be replaced by Vectors.
+	// the store lacked), by item id, when the memo has no KeepVector;
+	// Gone the ids of items that left. With Full, every kept vector is
+	// to be replaced by the ones made this cycle.
 	Vectors map[string]KeptVector
 	Gone    []string
 }
@@ -360,10 +365,29 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		}
 	}
 	d.NewItems = len(fresh)
-	d.Vectors = make(map[string]KeptVector, len(fresh))
+	d.Vectors = map[string]KeptVector{}
 	vz := newVectorizer()
-	for _, i := range fresh {
-		d.Vectors[p.Items[i].ID] = KeptVector{Hash: hashes[i], Vec: vz.vector(&p.Items[i]), Print: p.print(i)}
+	// emit hands a vector just made to the store.
+	emit := func(i int, vec []byte) error {
+		kv := KeptVector{Hash: hashes[i], Vec: vec, Print: p.print(i)}
+		if m.KeepVector != nil {
+			return m.KeepVector(p.Items[i].ID, kv)
+		}
+		d.Vectors[p.Items[i].ID] = kv
+		return nil
+	}
+	// The new items' vectors, unless every item is new: then the whole
+	// index is their index, and it is built from vectors made one at a
+	// time and dropped once indexed.
+	freshVecs := map[string][]byte{}
+	if len(fresh) < len(p.Items) {
+		for _, i := range fresh {
+			vec := vz.vector(&p.Items[i])
+			freshVecs[p.Items[i].ID] = vec
+			if err := emit(i, vec); err != nil {
+				return d, err
+			}
+		}
 	}
 	// Every item's index, for new and edited articles: from the kept
 	// vectors, tokenizing only what the store lacks.
@@ -381,15 +405,17 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		b := newBuilder(len(p.Items), p.weights)
 		for i := range p.Items {
 			id := p.Items[i].ID
-			if kv, ok := d.Vectors[id]; ok {
-				b.add(kv.Vec)
+			if vec, ok := freshVecs[id]; ok {
+				b.add(vec)
 				continue
 			}
 			if kv, ok := kept[id]; ok && kv.Hash == hashes[i] && b.add(kv.Vec) == nil {
 				continue
 			}
 			vec := vz.vector(&p.Items[i])
-			d.Vectors[id] = KeptVector{Hash: hashes[i], Vec: vec, Print: p.print(i)}
+			if err := emit(i, vec); err != nil {
+				return nil, err
+			}
 			b.add(vec)
 		}
 		p.index = b.finish(vz.surface)
@@ -407,7 +433,7 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		default:
 			b := newBuilder(len(fresh), p.weights)
 			for _, i := range fresh {
-				b.add(d.Vectors[p.Items[i].ID].Vec) // a vector just made always decodes
+				b.add(freshVecs[p.Items[i].ID]) // a vector just made always decodes
 			}
 			freshIx = b.finish(vz.surface)
 		}

@@ -135,6 +135,7 @@ type run struct {
 	fp      string               // gather: what the output is made from
 	hashes  map[string]string    // publish: content hash of each changed feed, by URL
 	related [][]feed.Item        // select: each article's related items
+	vectors *vectorSink          // select: where item vectors are written
 	cands   int                  // select: candidates after dedupe
 }
 

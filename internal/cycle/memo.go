@@ -16,11 +16,18 @@ import (
 // differently without bumping related.ScoringVersion, and one full
 // rescoring per upgrade is cheap insurance.
 func (c *run) loadMemo(ctx context.Context) (*related.Memo, map[string]state.ScoredItem, error) {
-	sc, err := c.opt.Store.LoadScores(ctx, outputsKey(c.cfg))
+	out := outputsKey(c.cfg)
+	sc, err := c.opt.Store.LoadScores(ctx, out)
 	if err != nil {
 		return nil, nil, err
 	}
-	m := related.NewMemo()
+	c.vectors = &vectorSink{store: c.opt.Store, ctx: ctx, out: out, gen: sc.Next}
+	empty := func() *related.Memo {
+		m := related.NewMemo()
+		m.KeepVector = c.vectors.keep
+		return m
+	}
+	m := empty()
 	key, ok := strings.CutPrefix(sc.Key, c.opt.Version+"|")
 	if !ok {
 		return m, nil, nil // made by another version: start over
@@ -31,12 +38,11 @@ func (c *run) loadMemo(ctx context.Context) (*related.Memo, map[string]state.Sco
 	for _, r := range sc.Rows {
 		ms, err := related.DecodeMatches(r.Matches)
 		if err != nil {
-			return related.NewMemo(), nil, nil // unreadable: rescoring is always safe
+			return empty(), nil, nil // unreadable: rescoring is always safe
 		}
 		m.Articles[r.Slug] = &related.ArticleMemo{Digest: r.Digest, Matches: ms}
 	}
 	m.Key, m.DF, m.Docs = key, related.DecodeDF(sc.DF), sc.Docs
-	out := outputsKey(c.cfg)
 	m.LoadQueries = func(fn func(string, []byte) error) error { return c.opt.Store.ScoreQueries(ctx, out, fn) }
 	m.LoadTerms = func(slugs []string) (map[string][]byte, error) { return c.opt.Store.ScoreTerms(ctx, out, slugs) }
 	m.LoadVectors = func() (map[string]related.KeptVector, error) {
@@ -68,8 +74,41 @@ func keptPrints(pool []feed.Item, kept map[string]state.ScoredItem) []feed.NearP
 	return prints
 }
 
-// saveMemo keeps what Update changed, in one transaction.
+// vectorSink writes item vectors as Update makes them, a batch at a
+// time, with the generation the cycle will commit.
+type vectorSink struct {
+	store *state.Store
+	ctx   context.Context
+	out   string
+	gen   int64
+	batch []state.ItemVector
+}
+
+const vectorBatch = 500
+
+func (v *vectorSink) keep(id string, kv related.KeptVector) error {
+	v.batch = append(v.batch, state.ItemVector{ID: id, Hash: kv.Hash, Vec: kv.Vec, Print: related.EncodePrint(kv.Print)})
+	if len(v.batch) >= vectorBatch {
+		return v.flush()
+	}
+	return nil
+}
+
+func (v *vectorSink) flush() error {
+	if len(v.batch) == 0 {
+		return nil
+	}
+	err := v.store.KeepItemVectors(v.ctx, v.out, v.gen, v.batch)
+	v.batch = v.batch[:0]
+	return err
+}
+
+// saveMemo keeps what Update changed, in one transaction, which commits
+// the vectors written while scoring.
 func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) error {
+	if err := c.vectors.flush(); err != nil {
+		return err
+	}
 	rows := make([]state.ScoreRow, 0, len(d.Changed))
 	for _, slug := range d.Changed {
 		am := m.Articles[slug]
@@ -90,7 +129,7 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 	}
 	slices.SortFunc(vecs, func(a, b state.ItemVector) int { return strings.Compare(a.ID, b.ID) })
 	return c.opt.Store.SaveScores(ctx, outputsKey(c.cfg), state.ScoreUpdate{
-		Key: c.opt.Version + "|" + m.Key, DF: related.EncodeDF(m.DF), Docs: m.Docs,
+		Key: c.opt.Version + "|" + m.Key, Gen: c.vectors.gen, DF: related.EncodeDF(m.DF), Docs: m.Docs,
 		Set: rows, Drop: d.Removed, Reset: d.Full, Vectors: vecs, Gone: d.Gone,
 	})
 }

@@ -32,9 +32,9 @@ var tables = []table{
 	{"leases", []string{"source", "node", "expires_ms"}},
 	{"pings", []string{"url", "hash"}},
 	{"outputs", []string{"out", "path", "unit", "hash"}},
-	{"score_sets", []string{"out", "key", "df", "docs"}},
+	{"score_sets", []string{"out", "key", "df", "docs", "gen"}},
 	{"scores", []string{"out", "slug", "digest", "query", "matches", "terms"}},
-	{"score_items", []string{"out", "id", "hash", "vec", "print"}},
+	{"score_items", []string{"out", "id", "hash", "vec", "print", "gen"}},
 }
 
 // Tables are the state's tables, parents first: the order Copy copies

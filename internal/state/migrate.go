@@ -79,15 +79,17 @@ var schema = []string{
 	// 6: relatedness scores kept between cycles (related.Memo), so a
 	// cycle scores only new items and edited articles, and each item's
 	// term vector and near-duplicate fingerprint, so it is tokenized and
-	// shingled once. The items with a vector are the items the kept
-	// scores cover. Keyed by the
+	// shingled once. Vectors are written while a cycle scores, each with
+	// the generation the cycle will commit; the items the kept scores
+	// cover are those whose vector's generation is committed. Keyed by the
 	// output folder like outputs: each node of a fleet keeps its own,
 	// and a node's rows always agree with its score_sets row.
 	`CREATE TABLE score_sets (
 		out  TEXT PRIMARY KEY,
 		key  TEXT NOT NULL,
 		df   BLOB NOT NULL,
-		docs INTEGER NOT NULL
+		docs INTEGER NOT NULL,
+		gen  INTEGER NOT NULL
 	);
 	CREATE TABLE scores (
 		out     TEXT NOT NULL,
@@ -104,6 +106,7 @@ var schema = []string{
 		hash  INTEGER NOT NULL,
 		vec   BLOB NOT NULL,
 		print BLOB NOT NULL,
+		gen   INTEGER NOT NULL,
 		PRIMARY KEY (out, id)
 	);`,
 }

@@ -16,6 +16,9 @@ type Scores struct {
 	Rows  []ScoreRow            // without Query and Terms: see ScoreQueries, ScoreTerms
 	DF    []byte                // the site's document frequencies
 	Docs  int                   // and its number of articles
+	// Gen is the committed generation; Next the one a cycle writes its
+	// vectors with (past any a killed cycle left behind).
+	Gen, Next int64
 }
 
 // ScoredItem is an item the kept scores cover: the hash of its text and
@@ -37,14 +40,19 @@ type ScoreRow struct {
 // an empty Scores.
 func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {
 	sc := Scores{Items: map[string]ScoredItem{}}
-	err := s.queryRow(ctx, `SELECT key, df, docs FROM score_sets WHERE out = ?`, out).Scan(&sc.Key, &sc.DF, &sc.Docs)
-	if errors.Is(err, sql.ErrNoRows) {
-		return sc, nil
-	}
-	if err != nil {
+	err := s.queryRow(ctx, `SELECT key, df, docs, gen FROM score_sets WHERE out = ?`, out).Scan(&sc.Key, &sc.DF, &sc.Docs, &sc.Gen)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 	}
-	if err := s.scoredItems(ctx, out, sc.Items); err != nil {
+	var top sql.NullInt64
+	if err := s.queryRow(ctx, `SELECT MAX(gen) FROM score_items WHERE out = ?`, out).Scan(&top); err != nil {
+		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
+	}
+	sc.Next = max(sc.Gen, top.Int64) + 1
+	if sc.Key == "" {
+		return sc, nil
+	}
+	if err := s.scoredItems(ctx, out, sc.Gen, sc.Items); err != nil {
 		return Scores{}, fmt.Errorf("state: scores of %s: %w", out, err)
 	}
 	rows, err := s.query(ctx, `SELECT slug, digest, matches FROM scores WHERE out = ?`, out)
@@ -118,8 +126,8 @@ func (s *Store) ScoreTerms(ctx context.Context, out string, slugs []string) (map
 	return terms, nil
 }
 
-func (s *Store) scoredItems(ctx context.Context, out string, items map[string]ScoredItem) error {
-	rows, err := s.query(ctx, `SELECT id, hash, print FROM score_items WHERE out = ?`, out)
+func (s *Store) scoredItems(ctx context.Context, out string, gen int64, items map[string]ScoredItem) error {
+	rows, err := s.query(ctx, `SELECT id, hash, print FROM score_items WHERE out = ? AND gen <= ?`, out, gen)
 	if err != nil {
 		return err
 	}
@@ -140,12 +148,13 @@ func (s *Store) scoredItems(ctx context.Context, out string, items map[string]Sc
 // ScoreUpdate is what one cycle changes in the kept scores.
 type ScoreUpdate struct {
 	Key  string
+	Gen  int64 // the generation committed: the Next the cycle loaded
 	DF   []byte // the site's document frequencies
 	Docs int
 	Set  []ScoreRow // rows added or replaced, by slug
 	Drop []string   // slugs forgotten
-	// Reset forgets every row and vector not in Set or Vectors first
-	// (the key changed: the old ones are invalid).
+	// Reset forgets every row not in Set, and every vector not written
+	// this cycle, first (the key changed: the old ones are invalid).
 	Reset   bool
 	Vectors []ItemVector // item vectors added or replaced, by id
 	Gone    []string     // ids of items whose vectors are forgotten
@@ -178,15 +187,27 @@ func (s *Store) SaveScores(ctx context.Context, out string, u ScoreUpdate) error
 }
 
 func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreUpdate) error {
-	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO score_sets(out, key, df, docs) VALUES(?, ?, ?, ?)
-		ON CONFLICT(out) DO UPDATE SET key = excluded.key, df = excluded.df, docs = excluded.docs`), out, u.Key, nonNil(u.DF), u.Docs); err != nil {
+	var old int64
+	err := tx.QueryRowContext(ctx, s.d.q(`SELECT gen FROM score_sets WHERE out = ?`), out).Scan(&old)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO score_sets(out, key, df, docs, gen) VALUES(?, ?, ?, ?, ?)
+		ON CONFLICT(out) DO UPDATE SET key = excluded.key, df = excluded.df, docs = excluded.docs, gen = excluded.gen`),
+		out, u.Key, nonNil(u.DF), u.Docs, u.Gen); err != nil {
+		return err
+	}
+	// Vectors a killed cycle wrote (between the committed generation
+	// and this one) were never scored against every article.
+	if _, err := tx.ExecContext(ctx, s.d.q(`DELETE FROM score_items WHERE out = ? AND gen > ? AND gen < ?`), out, old, u.Gen); err != nil {
 		return err
 	}
 	if u.Reset {
-		for _, q := range []string{`DELETE FROM scores WHERE out = ?`, `DELETE FROM score_items WHERE out = ?`} {
-			if _, err := tx.ExecContext(ctx, s.d.q(q), out); err != nil {
-				return err
-			}
+		if _, err := tx.ExecContext(ctx, s.d.q(`DELETE FROM scores WHERE out = ?`), out); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`DELETE FROM score_items WHERE out = ? AND gen < ?`), out, u.Gen); err != nil {
+			return err
 		}
 	}
 	var whole, matches []ScoreRow
@@ -197,7 +218,7 @@ func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreU
 			matches = append(matches, r)
 		}
 	}
-	err := s.each(ctx, tx, `INSERT INTO scores(out, slug, digest, query, matches, terms) VALUES(?, ?, ?, ?, ?, ?)
+	err = s.each(ctx, tx, `INSERT INTO scores(out, slug, digest, query, matches, terms) VALUES(?, ?, ?, ?, ?, ?)
 		ON CONFLICT(out, slug) DO UPDATE SET digest = excluded.digest, query = excluded.query, matches = excluded.matches, terms = excluded.terms`,
 		len(whole), func(i int) []any {
 			r := whole[i]
@@ -218,13 +239,7 @@ func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreU
 	}
 	// The hash goes in as its bits in a signed integer: both backends'
 	// integers are signed 64-bit.
-	err = s.each(ctx, tx, `INSERT INTO score_items(out, id, hash, vec, print) VALUES(?, ?, ?, ?, ?)
-		ON CONFLICT(out, id) DO UPDATE SET hash = excluded.hash, vec = excluded.vec, print = excluded.print`,
-		len(u.Vectors), func(i int) []any {
-			v := u.Vectors[i]
-			return []any{out, v.ID, int64(v.Hash), nonNil(v.Vec), nonNil(v.Print)}
-		})
-	if err != nil {
+	if err := s.keepVectors(ctx, tx, out, u.Gen, u.Vectors); err != nil {
 		return err
 	}
 	return s.each(ctx, tx, `DELETE FROM score_items WHERE out = ? AND id = ?`,
@@ -237,6 +252,33 @@ func nonNil(b []byte) []byte {
 		return []byte{}
 	}
 	return b
+}
+
+// KeepItemVectors writes item vectors for out with generation gen, in a
+// transaction of their own: a cycle writes them as it makes them, and
+// they count once SaveScores commits gen.
+func (s *Store) KeepItemVectors(ctx context.Context, out string, gen int64, vecs []ItemVector) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("state: item vectors of %s: %w", out, err)
+	}
+	defer tx.Rollback()
+	if err := s.keepVectors(ctx, tx, out, gen, vecs); err != nil {
+		return fmt.Errorf("state: item vectors of %s: %w", out, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("state: item vectors of %s: %w", out, err)
+	}
+	return nil
+}
+
+func (s *Store) keepVectors(ctx context.Context, tx *sql.Tx, out string, gen int64, vecs []ItemVector) error {
+	return s.each(ctx, tx, `INSERT INTO score_items(out, id, hash, vec, print, gen) VALUES(?, ?, ?, ?, ?, ?)
+		ON CONFLICT(out, id) DO UPDATE SET hash = excluded.hash, vec = excluded.vec, print = excluded.print, gen = excluded.gen`,
+		len(vecs), func(i int) []any {
+			v := vecs[i]
+			return []any{out, v.ID, int64(v.Hash), nonNil(v.Vec), nonNil(v.Print), gen}
+		})
 }
 
 // each runs one prepared statement n times in tx.

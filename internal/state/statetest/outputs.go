@@ -125,36 +125,54 @@ func testScores(t *testing.T, fresh NewDSN) {
 		})
 	}
 	// Item vectors: hashes use all 64 bits, vectors are bytes; replaced
-	// by id, forgotten when gone, all of them on reset.
+	// by id, forgotten when gone, all of them but this cycle's on reset.
+	// Written early (KeepItemVectors) they count once their generation
+	// is committed; a killed cycle's are never counted, and the next
+	// commit drops them.
 	vec := func(id string, h uint64) state.ItemVector {
 		return state.ItemVector{ID: id, Hash: h, Vec: []byte{0, byte(h), 0xff}, Print: []byte{byte(h), 1, 2, 3, 4, 5, 6, 7}}
 	}
 	vsteps := []struct {
-		name string
-		u    state.ScoreUpdate
-		want map[string]state.ItemVector
+		name    string
+		early   []state.ItemVector // written while scoring
+		u       state.ScoreUpdate  // nil Key: the cycle is killed before it commits
+		want    map[string]state.ItemVector
+		covered []string
 	}{
-		{"add", state.ScoreUpdate{Key: "k2", Vectors: []state.ItemVector{vec("x", 1<<63|5), vec("y", 7)}},
-			map[string]state.ItemVector{"x": vec("x", 1<<63|5), "y": vec("y", 7)}},
-		{"replace and gone", state.ScoreUpdate{Key: "k2", Vectors: []state.ItemVector{vec("x", 9)}, Gone: []string{"y", "never"}},
-			map[string]state.ItemVector{"x": vec("x", 9)}},
-		{"reset", state.ScoreUpdate{Key: "k3", Reset: true, Vectors: []state.ItemVector{vec("z", 1)}},
-			map[string]state.ItemVector{"z": vec("z", 1)}},
+		{"add", nil, state.ScoreUpdate{Key: "k2", Vectors: []state.ItemVector{vec("x", 1<<63|5), vec("y", 7)}},
+			map[string]state.ItemVector{"x": vec("x", 1<<63|5), "y": vec("y", 7)}, []string{"x", "y"}},
+		{"early, then committed", []state.ItemVector{vec("w", 3)}, state.ScoreUpdate{Key: "k2"},
+			map[string]state.ItemVector{"x": vec("x", 1<<63|5), "y": vec("y", 7), "w": vec("w", 3)}, []string{"w", "x", "y"}},
+		{"killed before commit", []state.ItemVector{vec("k", 4), vec("x", 8)}, state.ScoreUpdate{},
+			map[string]state.ItemVector{"x": vec("x", 8), "y": vec("y", 7), "w": vec("w", 3), "k": vec("k", 4)}, []string{"w", "y"}},
+		{"replace and gone", []state.ItemVector{vec("x", 9)}, state.ScoreUpdate{Key: "k2", Gone: []string{"y", "never"}},
+			map[string]state.ItemVector{"x": vec("x", 9), "w": vec("w", 3)}, []string{"w", "x"}},
+		{"reset", []state.ItemVector{vec("z", 1)}, state.ScoreUpdate{Key: "k3", Reset: true},
+			map[string]state.ItemVector{"z": vec("z", 1)}, []string{"z"}},
 	}
 	for _, st := range vsteps {
 		t.Run("vectors "+st.name, func(t *testing.T) {
-			if err := s.SaveScores(ctx, "/srv/out", st.u); err != nil {
+			sc, err := s.LoadScores(ctx, "/srv/out")
+			if err != nil {
 				t.Fatal(err)
+			}
+			if err := s.KeepItemVectors(ctx, "/srv/out", sc.Next, st.early); err != nil {
+				t.Fatal(err)
+			}
+			if st.u.Key != "" {
+				st.u.Gen = sc.Next
+				if err := s.SaveScores(ctx, "/srv/out", st.u); err != nil {
+					t.Fatal(err)
+				}
 			}
 			got, err := s.ItemVectors(ctx, "/srv/out")
 			if err != nil || !reflect.DeepEqual(got, st.want) {
 				t.Errorf("ItemVectors = %v, %v; want %v", got, err, st.want)
 			}
-			// The items the scores cover are those with a vector.
-			sc, err := s.LoadScores(ctx, "/srv/out")
+			sc, err = s.LoadScores(ctx, "/srv/out")
 			covered := map[string]state.ScoredItem{}
-			for id, v := range st.want {
-				covered[id] = state.ScoredItem{Hash: v.Hash, Print: v.Print}
+			for _, id := range st.covered {
+				covered[id] = state.ScoredItem{Hash: st.want[id].Hash, Print: st.want[id].Print}
 			}
 			if err != nil || !reflect.DeepEqual(sc.Items, covered) {
 				t.Errorf("LoadScores items = %v, %v; want %v", sc.Items, err, covered)
