@@ -64,6 +64,12 @@ type Options struct {
 	// still running after that (a dead or hanging host) gives its global
 	// slot to the next source, keeping its host slot. Default 2s.
 	SlowAfter time.Duration
+	// DeferStored leaves the items a source keeps from the state (it
+	// answered 304, was not due, failed, or was fetched by another node)
+	// in the state: such a Result has Stored set and no Items, and
+	// LoadStored reads them. A cycle that finds nothing changed then
+	// never decodes them.
+	DeferStored bool
 	// CycleTimeout bounds the whole of FetchAll (config
 	// fetch.cycle_timeout); sources unfinished by then, waiting for a
 	// slot or fetching, fail as timed out and keep their last good
@@ -102,6 +108,9 @@ type Result struct {
 	Status string
 	Err    error       // why it failed or is gone; its last good items are still in Items
 	Items  []feed.Item // current items, or the last good ones
+	// Stored: the source keeps the items the state held, and they were
+	// left there (Options.DeferStored): Items is nil until LoadStored.
+	Stored bool
 	Origin feed.Origin
 	// Class is the failure class (ClassTimeout, …) of Err, or for a
 	// skipped source of its last failure, if any.

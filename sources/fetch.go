@@ -21,7 +21,19 @@ type Fetcher struct {
 	http   *fetcher.Fetcher
 	parser *parser.Parser
 	log    *slog.Logger
+	counts map[string]int // with DeferStored: items each source holds
 }
+
+// stored is what the state holds of a source's items: decoded, or with
+// DeferStored only counted, to be decoded if a fetch brings a new feed
+// (reconciling needs them).
+type stored struct {
+	items []state.Item
+	n     int
+	lazy  bool
+}
+
+func decoded(items []state.Item) stored { return stored{items: items, n: len(items)} }
 
 // New returns a Fetcher recording outcomes in store.
 func New(opt Options, store Store) *Fetcher {
@@ -72,6 +84,12 @@ func (f *Fetcher) FetchAll(ctx context.Context, specs []Spec) ([]Result, error) 
 	if err := f.store.PruneSources(ctx, names); err != nil {
 		return nil, err
 	}
+	if f.opt.DeferStored {
+		var err error
+		if f.counts, err = f.store.ItemCounts(ctx); err != nil {
+			return nil, err
+		}
+	}
 	defer f.http.CloseIdleConnections()
 	lim := fetcher.NewLimiter(f.opt.Concurrency, f.opt.PerHost)
 	// Fetching stops at the cycle's deadline; reading and saving the
@@ -115,12 +133,12 @@ func (f *Fetcher) fetchOne(ctx, fctx context.Context, s Spec, lim *fetcher.Limit
 }
 
 // fetchLoaded is fetchOne from a state already read.
-func (f *Fetcher) fetchLoaded(ctx, fctx context.Context, s Spec, st state.Source, prev []state.Item, lim *fetcher.Limiter) (Result, error) {
+func (f *Fetcher) fetchLoaded(ctx, fctx context.Context, s Spec, st state.Source, prev stored, lim *fetcher.Limiter) (Result, error) {
 	p := plan(st, s, f.opt.Now().UTC(), f.opt.IgnoreHints)
 	if p.hold != "" {
 		return f.done(ctx, s, held(s, p), p.st, prev), nil
 	}
-	o := f.fetch(fctx, s.Name, p.target, p.st, len(prev) > 0, lim)
+	o := f.fetch(fctx, s.Name, p.target, p.st, prev.n > 0, lim)
 	if o.cancelled != nil && ctx.Err() == nil {
 		// Only the cycle's deadline ran out, not braid: a timeout of
 		// the source like any other.
@@ -130,36 +148,64 @@ func (f *Fetcher) fetchLoaded(ctx, fctx context.Context, s Spec, st state.Source
 	// its credentials.
 	o.err = urls.RedactError(urls.RedactError(o.err, s.URL), p.target)
 	o.cancelled = urls.RedactError(o.cancelled, s.URL)
-	a := apply(s, p.st, prev, o, f.policy())
+	if prev.lazy && o.cancelled == nil && o.err == nil && !o.notModified {
+		// A new feed: reconciling it needs the stored items.
+		items, err := f.store.Items(ctx, s.Name)
+		if err != nil {
+			return Result{Name: s.Name, Status: StatusFailed, Err: err}, err
+		}
+		prev = decoded(items)
+	}
+	a := apply(s, p.st, prev.items, o, f.policy())
 	if !a.save {
 		return f.done(ctx, s, a.res, a.st, prev), nil
 	}
 	a.st.FetchedBy = f.node()
 	err := f.store.SaveSource(ctx, a.st, a.items)
 	if a.items != nil {
-		prev = a.items
+		prev = decoded(a.items)
 	}
 	return f.done(ctx, s, a.res, a.st, prev), err
 }
 
 // load reads what the state remembers of a source.
-func (f *Fetcher) load(ctx context.Context, name string) (state.Source, []state.Item, error) {
+func (f *Fetcher) load(ctx context.Context, name string) (state.Source, stored, error) {
 	st, err := f.store.Source(ctx, name)
 	if err != nil && !errors.Is(err, state.ErrNotFound) {
-		return st, nil, err
+		return st, stored{}, err
+	}
+	if f.opt.DeferStored {
+		return st, stored{n: f.counts[name], lazy: true}, nil
 	}
 	prev, err := f.store.Items(ctx, name)
-	return st, prev, err
+	return st, decoded(prev), err
+}
+
+// LoadStored reads the items of a Result that left them in the state
+// (Options.DeferStored).
+func LoadStored(ctx context.Context, store Store, r *Result) error {
+	if !r.Stored || r.Items != nil {
+		return nil
+	}
+	items, err := store.Items(ctx, r.Name)
+	if err != nil {
+		return err
+	}
+	r.Items = StoredItems(items, r.Origin)
+	return nil
 }
 
 // done completes a result with the items the source now contributes and
 // logs its outcome.
-func (f *Fetcher) done(ctx context.Context, s Spec, res Result, st state.Source, items []state.Item) Result {
+func (f *Fetcher) done(ctx context.Context, s Spec, res Result, st state.Source, items stored) Result {
 	res.Origin = PublicOrigin(st.Feed, s)
-	res.Items = StoredItems(items, res.Origin)
+	res.Stored = items.lazy
+	if !items.lazy {
+		res.Items = StoredItems(items.items, res.Origin)
+	}
 	attrs := []slog.Attr{
 		slog.String("source", res.Name), slog.String("status", res.Status),
-		slog.Int("items", len(res.Items)), slog.Int("attempts", res.Attempts), slog.Int64("bytes", res.Bytes),
+		slog.Int("items", items.n), slog.Int("attempts", res.Attempts), slog.Int64("bytes", res.Bytes),
 	}
 	if res.Class != "" {
 		attrs = append(attrs, slog.String("class", res.Class))

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -836,4 +837,53 @@ func TestDeadHostsDoNotStallTheCycle(t *testing.T) {
 			t.Errorf("%s: %s %v", r.Name, r.Status, r.Err)
 		}
 	}
+}
+
+// TestDeferStored: with DeferStored, a source that keeps what the state
+// held (304, a failure, not due) leaves its items there (Stored, no
+// Items) and LoadStored reads exactly what a fetcher without the option
+// returns; a new feed is still reconciled with the stored items (ids and
+// first-seen times kept) and returned.
+func TestDeferStored(t *testing.T) {
+	const etag = `"v1"`
+	more := append(slices.Clone(twoItems), item{guid: "g-3", title: "Dredging resumes", link: "https://wire.example/3",
+		date: "Wed, 18 Nov 2026 10:00:00 +0000", desc: "<p>The channel reopens.</p>"})
+	steps := func() []http.HandlerFunc {
+		return []http.HandlerFunc{
+			feedOK(goodFeed, "ETag", etag),
+			func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotModified) },
+			status(500),
+			feedOK(rssDoc("", more...), "ETag", `"v2"`),
+			func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotModified) },
+		}
+	}
+	plain := newEnv(t, func(o *Options) { o.Retries = -1 })
+	lazy := newEnv(t, func(o *Options) { o.Retries = -1; o.DeferStored = true })
+	srvA, _ := serve(t, steps()...)
+	srvB, _ := serve(t, steps()...)
+	wantStored := []bool{false, true, true, false, true}
+	for i, stored := range wantStored {
+		want := plain.one(Spec{Name: "wire", URL: srvA.URL})
+		got := lazy.one(Spec{Name: "wire", URL: srvB.URL})
+		if got.Stored != stored || (stored && got.Items != nil) {
+			t.Fatalf("step %d (%s): Stored %v with %d items; want Stored %v", i, got.Status, got.Stored, len(got.Items), stored)
+		}
+		if err := LoadStored(context.Background(), lazy.store, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != want.Status || !reflect.DeepEqual(noOrigin(got.Items), noOrigin(want.Items)) {
+			t.Fatalf("step %d: deferred %s %v, plain %s %v", i, got.Status, ids(got.Items), want.Status, ids(want.Items))
+		}
+		plain.clock.Add(time.Hour)
+		lazy.clock.Add(time.Hour)
+	}
+}
+
+// noOrigin drops the items' origins (the two test servers' URLs differ).
+func noOrigin(items []feed.Item) []feed.Item {
+	out := slices.Clone(items)
+	for i := range out {
+		out[i].Origin = nil
+	}
+	return out
 }

@@ -42,7 +42,7 @@ const StatusLeased = "leased"
 // loaded is a source as phase one of a fleet cycle found it.
 type loaded struct {
 	st   state.Source
-	prev []state.Item
+	prev stored
 	at   time.Time // when it was read
 }
 

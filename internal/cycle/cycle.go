@@ -100,6 +100,9 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		c.progress(PhaseWrite)
 		return c.finish(ctx)
 	}
+	if err := c.collect(ctx); err != nil {
+		return nil, fmt.Errorf("gather: %w", err)
+	}
 	c.progress(PhaseScore)
 	if err := c.selectRelated(ctx); err != nil {
 		return nil, fmt.Errorf("select: %w", err)

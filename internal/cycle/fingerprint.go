@@ -12,6 +12,8 @@ import (
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/sources"
 )
 
 const (
@@ -23,10 +25,13 @@ const (
 
 // fingerprint hashes everything the published files are made from: the
 // braid version, the config, the articles with their neighbours, every
-// candidate item's identity and times (an edited item gets a new Updated),
-// the source health shown on the index page, and, when max_age applies,
-// the hour (items age out of the window).
-func fingerprint(version string, cfg *config.Config, local []articleFeed, pool []feed.Item, health []render.IndexSource, now time.Time) string {
+// source's origin and stored items (their digest: every stored field and
+// first-seen time, read without decoding them), the source health shown
+// on the index page, and, when max_age applies, the hour (items age out
+// of the window). Every source's items are what the state holds once the
+// fetch is done: the new ones were saved, the others kept.
+func fingerprint(version string, cfg *config.Config, local []articleFeed, results []sources.Result, digests map[string]state.ItemDigest,
+	health []render.IndexSource, now time.Time) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	fmt.Fprintf(h, "%s\x00", version)
@@ -36,14 +41,11 @@ func fingerprint(version string, cfg *config.Config, local []articleFeed, pool [
 		enc.Encode(af.art)
 		enc.Encode([]*feed.Item{&af.item, af.prev, af.next})
 	}
-	for i := range pool {
-		it := &pool[i]
-		origin := feed.Origin{}
-		if it.Origin != nil {
-			origin = *it.Origin
-		}
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\x00%d\x00%d\x00%s\x00%s\x00%s\x00%d\n", it.ID, it.Link, it.Title,
-			it.Published.Unix(), it.Updated.Unix(), it.FirstSeen.Unix(), origin.Name, origin.Title, origin.Link, origin.Updated.Unix())
+	for i := range results {
+		r := &results[i]
+		d := digests[r.Name]
+		enc.Encode(r.Origin)
+		fmt.Fprintf(h, "%s\x00%d\x00%s\n", r.Name, d.Count, d.Sum)
 	}
 	enc.Encode(health)
 	if cfg.Related.MaxAge > 0 {

@@ -44,19 +44,17 @@ func (c *run) gather(ctx context.Context) error {
 	if c.results, err = fetch(ctx, c.cfg, c.opt, c.fleetFetch()); err != nil {
 		return err
 	}
-	for i := range c.results {
-		r := &c.results[i]
-		c.sum.tally(r)
-		for j := range r.Items {
-			// Once here, not per feed: an item is copied into every
-			// article feed it relates to.
-			feed.Bound(&r.Items[j], c.cfg.Related.MaxItemBytes)
-		}
-		c.pool = append(c.pool, r.Items...)
-		r.Items = nil // the pool holds them now; keep one copy alive
-	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	// What every source now contributes, summed up without decoding it:
+	// an unchanged cycle never decodes the items it already published.
+	digests, err := c.opt.Store.ItemDigests(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range c.results {
+		c.sum.tally(&c.results[i], digests[c.results[i].Name].Count)
 	}
 	stored := map[string]state.Source{}
 	if all, err := c.opt.Store.Sources(ctx); err == nil {
@@ -68,7 +66,29 @@ func (c *run) gather(ctx context.Context) error {
 	for i := range c.sum.Sources {
 		c.sum.Sources[i].FetchedBy = stored[c.sum.Sources[i].Name].FetchedBy
 	}
-	c.fp = fingerprint(c.opt.Version, c.cfg, c.local, c.pool, c.health, c.now)
+	c.fp = fingerprint(c.opt.Version, c.cfg, c.local, c.results, digests, c.health, c.now)
+	return nil
+}
+
+// collect makes the pool: every source's items, read from the state for
+// the sources that kept theirs, each bounded once (not per feed: an item
+// is copied into every article feed it relates to).
+func (c *run) collect(ctx context.Context) error {
+	if c.pool != nil {
+		return nil
+	}
+	c.pool = []feed.Item{}
+	for i := range c.results {
+		r := &c.results[i]
+		if err := sources.LoadStored(ctx, c.opt.Store, r); err != nil {
+			return err
+		}
+		for j := range r.Items {
+			feed.Bound(&r.Items[j], c.cfg.Related.MaxItemBytes)
+		}
+		c.pool = append(c.pool, r.Items...)
+		r.Items = nil // the pool holds them now; keep one copy alive
+	}
 	return nil
 }
 
@@ -111,6 +131,9 @@ func (c *run) storedCandidates(ctx context.Context) int {
 	if n, err := strconv.Atoi(v); err == nil {
 		return n
 	}
+	if c.collect(ctx) != nil {
+		return 0
+	}
 	return len(c.pool) - countDuplicates(c.pool)
 }
 
@@ -118,6 +141,7 @@ func fetch(ctx context.Context, cfg *config.Config, opt Options, fleet *sources.
 	fo := FetchOptions(cfg, opt.Version)
 	fo.Now = opt.Now
 	fo.Fleet = fleet
+	fo.DeferStored = true // the cycle decodes them only if something changed (collect)
 	specs := make([]sources.Spec, len(cfg.Sources))
 	for i, s := range cfg.Sources {
 		specs[i] = sources.Spec{Name: s.Name, URL: s.URL, Every: time.Duration(s.Every), PublicURL: s.PublicURL, Private: s.Private}

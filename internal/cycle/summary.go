@@ -90,7 +90,7 @@ func (s *Summary) String() string {
 }
 
 // tally counts one source's outcome.
-func (s *Summary) tally(r *sources.Result) {
+func (s *Summary) tally(r *sources.Result, stored int) {
 	switch r.Status {
 	case sources.StatusOK:
 		s.SourcesOK++
@@ -105,7 +105,11 @@ func (s *Summary) tally(r *sources.Result) {
 	default:
 		s.Failed = append(s.Failed, SourceFailure{Name: r.Name, Err: r.Err})
 	}
-	s.Sources = append(s.Sources, SourceStat{Name: r.Name, Status: r.Status, Items: len(r.Items)})
+	n := len(r.Items)
+	if r.Stored {
+		n = stored
+	}
+	s.Sources = append(s.Sources, SourceStat{Name: r.Name, Status: r.Status, Items: n})
 	if r.MovedTo != "" {
 		s.Moved = append(s.Moved, Moved{Name: r.Name, To: r.MovedTo})
 	}

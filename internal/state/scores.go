@@ -148,7 +148,7 @@ func (s *Store) scoredItems(ctx context.Context, out string, gen int64, items ma
 // ScoreUpdate is what one cycle changes in the kept scores.
 type ScoreUpdate struct {
 	Key  string
-	Gen  int64 // the generation committed: the Next the cycle loaded
+	Gen  int64  // the generation committed: the Next the cycle loaded
 	DF   []byte // the site's document frequencies
 	Docs int
 	Set  []ScoreRow // rows added or replaced, by slug

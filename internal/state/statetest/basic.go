@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -114,6 +115,54 @@ func testMeta(t *testing.T, fresh NewDSN) {
 		}
 		if got, err := s.Meta(ctx, tc.key); err != nil || got != tc.want {
 			t.Errorf("Meta(%s) after setting %q = %q, %v", tc.key, tc.set, got, err)
+		}
+	}
+}
+
+// testItemDigests: a source's digest changes with any stored field, a
+// first-seen time or the order, stays the same for the same items, and
+// counts them; sources without items have none.
+func testItemDigests(t *testing.T, fresh NewDSN) {
+	ctx := context.Background()
+	s := open(t, fresh(t))
+	base := []state.Item{
+		{Item: feed.Item{ID: "2", Title: "Two", Summary: "<p>b</p>"}, FirstSeen: t0, Hash: "h2"},
+		{Item: feed.Item{ID: "1", Title: "One"}, FirstSeen: t0, Hash: "h1"},
+	}
+	digest := func(items []state.Item) state.ItemDigest {
+		t.Helper()
+		if err := s.SaveSource(ctx, state.Source{Name: "wire", URL: "https://w.example/f"}, items); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveSource(ctx, state.Source{Name: "quiet", URL: "https://q.example/f"}, []state.Item{}); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.ItemDigests(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := all["quiet"]; ok {
+			t.Errorf("a source without items has a digest: %v", all)
+		}
+		return all["wire"]
+	}
+	first := digest(base)
+	if first.Count != 2 || first.Sum == "" {
+		t.Fatalf("digest %+v", first)
+	}
+	if again := digest(slices.Clone(base)); again != first {
+		t.Errorf("same items, digest %+v then %+v", first, again)
+	}
+	changes := map[string]func([]state.Item){
+		"a field":    func(it []state.Item) { it[0].Published = t0 },
+		"first seen": func(it []state.Item) { it[1].FirstSeen = t0.Add(time.Second) },
+		"the order":  func(it []state.Item) { it[0], it[1] = it[1], it[0] },
+	}
+	for name, change := range changes {
+		items := slices.Clone(base)
+		change(items)
+		if d := digest(items); d == first {
+			t.Errorf("changing %s left the digest as it was", name)
 		}
 	}
 }
