@@ -1,0 +1,269 @@
+package related
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// Update brings the memo up to date with the pool and the articles
+// (slugs[i] names targets[i]): a new or edited article is scored against
+// every item; the others keep their matches on items that are still in
+// the pool, unchanged, and are scored against the new items only.
+func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) {
+	u := newUpdate(p, m)
+	if err := u.vectorizeFresh(); err != nil {
+		return u.d, err
+	}
+	seen := make(map[string]bool, len(slugs))
+	waiting := map[string]Target{} // unchanged articles to score against the new items
+	for k, slug := range slugs {
+		seen[slug] = true
+		am, digest := m.Articles[slug], m.digest(slug, targets[k])
+		if am == nil || am.Digest != digest {
+			if err := u.rescore(slug, digest, targets[k]); err != nil {
+				return u.d, err
+			}
+			continue
+		}
+		u.prune(slug, am)
+		if len(u.fresh) > 0 {
+			waiting[slug] = targets[k]
+		}
+	}
+	if len(waiting) > 0 {
+		if err := u.scoreWaiting(waiting); err != nil {
+			return u.d, err
+		}
+	}
+	u.finish(seen)
+	return u.d, nil
+}
+
+// update is one Update's working state.
+type update struct {
+	p         *Pool
+	m         *Memo
+	d         Delta
+	hashes    []uint64       // ItemHash of each pool item
+	byID      map[string]int // pool position by item id
+	fresh     []int          // pool positions of items the memo does not cover
+	freshVecs map[string][]byte
+	freshIx   *Index
+	vz        *vectorizer
+}
+
+func newUpdate(p *Pool, m *Memo) *update {
+	u := &update{p: p, m: m, hashes: make([]uint64, len(p.Items)), byID: make(map[string]int, len(p.Items)),
+		freshVecs: map[string][]byte{}, vz: newVectorizer()}
+	u.d.Vectors = map[string]KeptVector{}
+	for i := range p.Items {
+		u.hashes[i] = ItemHash(&p.Items[i])
+		if _, dup := u.byID[p.Items[i].ID]; dup {
+			// Two kept items with one id cannot be told apart in a memo.
+			m.Key = ""
+		}
+		u.byID[p.Items[i].ID] = i
+	}
+	if key := p.MemoKey(); m.Key != key {
+		// Kept scores are invalid; kept frequencies, vectors and
+		// terms are not (they do not depend on the weights).
+		m.Key, m.Items, m.Articles = key, map[string]uint64{}, map[string]*ArticleMemo{}
+		u.d.Full = true
+	}
+	for i := range p.Items {
+		if h, ok := m.Items[p.Items[i].ID]; !ok || h != u.hashes[i] {
+			u.fresh = append(u.fresh, i)
+		}
+	}
+	u.d.NewItems = len(u.fresh)
+	return u
+}
+
+// emit hands a vector just made to the store.
+func (u *update) emit(i int, vec []byte) error {
+	kv := KeptVector{Hash: u.hashes[i], Vec: vec, Print: u.p.print(i)}
+	if u.m.KeepVector != nil {
+		return u.m.KeepVector(u.p.Items[i].ID, kv)
+	}
+	u.d.Vectors[u.p.Items[i].ID] = kv
+	return nil
+}
+
+// vectorizeFresh makes the new items' vectors, unless every item is new:
+// then the whole index is their index, built from vectors made one at a
+// time and dropped once indexed.
+func (u *update) vectorizeFresh() error {
+	if len(u.fresh) == len(u.p.Items) {
+		return nil
+	}
+	for _, i := range u.fresh {
+		vec := u.vz.vector(&u.p.Items[i])
+		u.freshVecs[u.p.Items[i].ID] = vec
+		if err := u.emit(i, vec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// full is every item's index, for new and edited articles: from the kept
+// vectors, tokenizing only what the store lacks.
+func (u *update) full() (*Index, error) {
+	p := u.p
+	if p.index != nil {
+		return p.index, nil
+	}
+	var kept map[string]KeptVector
+	if u.m.LoadVectors != nil && len(u.fresh) < len(p.Items) {
+		var err error
+		if kept, err = u.m.LoadVectors(); err != nil {
+			return nil, err
+		}
+	}
+	b := newBuilder(len(p.Items), p.weights)
+	for i := range p.Items {
+		id := p.Items[i].ID
+		if vec, ok := u.freshVecs[id]; ok {
+			b.add(vec)
+			continue
+		}
+		if kv, ok := kept[id]; ok && kv.Hash == u.hashes[i] && b.add(kv.Vec) == nil {
+			continue
+		}
+		vec := u.vz.vector(&p.Items[i])
+		if err := u.emit(i, vec); err != nil {
+			return nil, err
+		}
+		b.add(vec)
+	}
+	p.index = b.finish(u.vz.surface)
+	return p.index, nil
+}
+
+// freshIndex is the new items' index, for the unchanged articles: built
+// when the first needs it (a first cycle has none), and when every item
+// is new it is every item's index.
+func (u *update) freshIndex() (*Index, error) {
+	switch {
+	case u.freshIx != nil:
+	case len(u.fresh) == len(u.p.Items):
+		return u.full()
+	default:
+		b := newBuilder(len(u.fresh), u.p.weights)
+		for _, i := range u.fresh {
+			b.add(u.freshVecs[u.p.Items[i].ID]) // a vector just made always decodes
+		}
+		u.freshIx = b.finish(u.vz.surface)
+	}
+	return u.freshIx, nil
+}
+
+// scored turns matches into kept form; pos maps a match's item to its
+// pool position.
+func (u *update) scored(ms []Match, pos func(int) int) []Scored {
+	out := make([]Scored, len(ms))
+	for j, mt := range ms {
+		i := pos(mt.Item)
+		out[j] = Scored{ID: u.p.Items[i].ID, Hash: u.hashes[i], Score: mt.Score, Raw: mt.Raw,
+			Shared: mt.Shared, Anchors: mt.Anchors, Weak: mt.WeakReason}
+	}
+	return out
+}
+
+// rescore scores a new or edited article against every item.
+func (u *update) rescore(slug, digest string, t Target) error {
+	q := u.p.weights.Query(t.Doc)
+	ix, err := u.full()
+	if err != nil {
+		return err
+	}
+	ms := ix.ScoreQuery(q, u.p.floor(t))
+	terms := u.m.fresh[slug]
+	if terms == nil {
+		terms = EncodeTerms(DocTerms(t.Doc))
+	}
+	u.m.Articles[slug] = &ArticleMemo{Digest: digest, Query: encodeQuery(q), Terms: terms,
+		Matches: u.scored(ms, func(i int) int { return i })}
+	u.d.Changed = append(u.d.Changed, slug)
+	u.d.Rescored++
+	return nil
+}
+
+// prune drops an unchanged article's matches on items that left the pool
+// or changed.
+func (u *update) prune(slug string, am *ArticleMemo) {
+	kept := am.Matches[:0:0]
+	for _, s := range am.Matches {
+		if i, ok := u.byID[s.ID]; ok && u.hashes[i] == s.Hash {
+			kept = append(kept, s)
+		}
+	}
+	if len(kept) != len(am.Matches) {
+		am.Matches = kept
+		u.d.Changed = append(u.d.Changed, slug)
+	}
+}
+
+// scoreWaiting scores the unchanged articles against the new items, by
+// their kept queries, read one at a time.
+func (u *update) scoreWaiting(waiting map[string]Target) error {
+	if u.m.LoadQueries == nil {
+		return errors.New("related: kept queries: no store")
+	}
+	ix, err := u.freshIndex()
+	if err != nil {
+		return err
+	}
+	done := 0
+	err = u.m.LoadQueries(func(slug string, raw []byte) error {
+		t, ok := waiting[slug]
+		if !ok {
+			return nil
+		}
+		done++
+		q, err := decodeQuery(raw)
+		if err != nil {
+			return fmt.Errorf("%w (article %s)", err, slug)
+		}
+		if ms := ix.ScoreQuery(q, u.p.floor(t)); len(ms) > 0 {
+			am := u.m.Articles[slug]
+			am.Matches = append(am.Matches, u.scored(ms, func(j int) int { return u.fresh[j] })...)
+			u.p.sortScored(am.Matches, u.byID)
+			u.d.Changed = append(u.d.Changed, slug)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if done != len(waiting) {
+		return fmt.Errorf("related: kept queries: %d of %d articles missing", len(waiting)-done, len(waiting))
+	}
+	return nil
+}
+
+// finish forgets removed articles and records what the memo now covers.
+func (u *update) finish(seen map[string]bool) {
+	m, d := u.m, &u.d
+	d.Changed = slices.Compact(slices.Sorted(slices.Values(d.Changed)))
+	for slug := range m.Articles {
+		if !seen[slug] {
+			delete(m.Articles, slug)
+			d.Removed = append(d.Removed, slug)
+		}
+	}
+	sort.Strings(d.Removed)
+	for id := range m.Items {
+		if _, ok := u.byID[id]; !ok {
+			d.Gone = append(d.Gone, id)
+		}
+	}
+	sort.Strings(d.Gone)
+	m.fresh, m.digests = nil, nil
+	clear(m.Items)
+	for i := range u.p.Items {
+		m.Items[u.p.Items[i].ID] = u.hashes[i]
+	}
+}
