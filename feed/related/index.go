@@ -82,7 +82,7 @@ func NewIndex(items []feed.Item, w *Weights) *Index {
 	v := newVectorizer()
 	b := newBuilder(len(items), w)
 	for i := range items {
-		b.add(v.vector(&items[i])) // a vector just made always decodes
+		b.add(i, v.vector(&items[i])) // a vector just made always decodes
 	}
 	return b.finish(v.surface)
 }

@@ -38,10 +38,11 @@ type Memo struct {
 	// Nil DF: counted again from every article.
 	DF   map[string]int
 	Docs int
-	// LoadVectors returns the kept vectors of the covered items, for a
-	// cycle that scores an article against every item; nil, or an item
-	// missing, means tokenizing again.
-	LoadVectors func() (map[string]KeptVector, error)
+	// ScanVectors calls fn with every kept item vector (in any order),
+	// for a cycle that scores an article against every item: they go
+	// into the index one at a time. Nil, or an item missing, means
+	// tokenizing again.
+	ScanVectors func(fn func(id string, kv KeptVector) error) error
 	// LoadQueries calls fn with the kept query of every article (in any
 	// order), for a cycle with new items; LoadTerms returns the kept
 	// terms of the given articles, for those that changed. They are read

@@ -142,7 +142,14 @@ func (st *memoStore) load(t *testing.T) *Memo {
 		}
 		m.Articles[slug] = &ArticleMemo{Digest: st.digests[slug], Matches: ms}
 	}
-	m.LoadVectors = func() (map[string]KeptVector, error) { return maps.Clone(st.vectors), nil }
+	m.ScanVectors = func(fn func(string, KeptVector) error) error {
+		for id, kv := range st.vectors {
+			if err := fn(id, kv); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	m.LoadQueries = func(fn func(string, []byte) error) error {
 		for slug, q := range st.queries {
 			if err := fn(slug, q); err != nil {

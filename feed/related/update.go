@@ -115,28 +115,32 @@ func (u *update) full() (*Index, error) {
 	if p.index != nil {
 		return p.index, nil
 	}
-	var kept map[string]KeptVector
-	if u.m.LoadVectors != nil && len(u.fresh) < len(p.Items) {
-		var err error
-		if kept, err = u.m.LoadVectors(); err != nil {
+	b := newBuilder(len(p.Items), p.weights)
+	for _, i := range u.fresh {
+		if vec, ok := u.freshVecs[p.Items[i].ID]; ok {
+			b.add(i, vec) // a vector just made always decodes
+		}
+	}
+	if u.m.ScanVectors != nil && len(u.fresh) < len(p.Items) {
+		err := u.m.ScanVectors(func(id string, kv KeptVector) error {
+			if i, ok := u.byID[id]; ok && !b.has[i] && kv.Hash == u.hashes[i] {
+				b.add(i, kv.Vec) // one that does not decode is made again below
+			}
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
-	b := newBuilder(len(p.Items), p.weights)
 	for i := range p.Items {
-		id := p.Items[i].ID
-		if vec, ok := u.freshVecs[id]; ok {
-			b.add(vec)
-			continue
-		}
-		if kv, ok := kept[id]; ok && kv.Hash == u.hashes[i] && b.add(kv.Vec) == nil {
+		if b.has[i] {
 			continue
 		}
 		vec := u.vz.vector(&p.Items[i])
 		if err := u.emit(i, vec); err != nil {
 			return nil, err
 		}
-		b.add(vec)
+		b.add(i, vec)
 	}
 	p.index = b.finish(u.vz.surface)
 	return p.index, nil
@@ -152,8 +156,8 @@ func (u *update) freshIndex() (*Index, error) {
 		return u.full()
 	default:
 		b := newBuilder(len(u.fresh), u.p.weights)
-		for _, i := range u.fresh {
-			b.add(u.freshVecs[u.p.Items[i].ID]) // a vector just made always decodes
+		for j, i := range u.fresh {
+			b.add(j, u.freshVecs[u.p.Items[i].ID]) // a vector just made always decodes
 		}
 		u.freshIx = b.finish(u.vz.surface)
 	}

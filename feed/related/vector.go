@@ -80,15 +80,16 @@ func ItemVector(it *feed.Item) []byte { return newVectorizer().vector(it) }
 
 var errBadVector = errors.New("related: kept item vector: truncated or corrupt")
 
-// builder builds an Index from items' vectors, given in item order.
+// builder builds an Index from items' vectors, given in any order.
 //
 // Memory matters here (20,000 items is a normal pool): the items' terms
 // are kept as one flat list of (term, tf) pairs, and posting lists are
 // allocated once at their final size.
 type builder struct {
-	ix     *Index
-	flat   []entry
-	starts []int
+	ix         *Index
+	flat       []entry
+	start, end []int // each item's entries in flat
+	has        []bool
 }
 
 func newBuilder(n int, w *Weights) *builder {
@@ -96,13 +97,13 @@ func newBuilder(n int, w *Weights) *builder {
 	ix.cross.init(n)
 	// News items have 50–80 distinct terms: sized so that growing the
 	// list (a copy of all of it) is rare.
-	return &builder{ix: ix, flat: make([]entry, 0, n*64), starts: make([]int, 0, n+1)}
+	return &builder{ix: ix, flat: make([]entry, 0, n*64), start: make([]int, n), end: make([]int, n), has: make([]bool, n)}
 }
 
-// add decodes the next item's vector. A vector that does not decode
-// adds nothing and returns an error: the caller adds that item again,
-// from a fresh vector.
-func (b *builder) add(vec []byte) error {
+// add decodes the vector of item i. A vector that does not decode adds
+// nothing and returns an error: the caller adds that item again, from a
+// fresh vector.
+func (b *builder) add(i int, vec []byte) error {
 	start := len(b.flat)
 	for len(vec) > 0 {
 		n, k := binary.Uvarint(vec)
@@ -122,7 +123,7 @@ func (b *builder) add(vec []byte) error {
 		b.flat = append(b.flat, entry{ti, tf, vec[4]})
 		vec = vec[5:]
 	}
-	b.starts = append(b.starts, start)
+	b.start[i], b.end[i], b.has[i] = start, len(b.flat), true
 	for _, e := range b.flat[start:] {
 		e.ti.df++
 	}
@@ -133,7 +134,6 @@ func (b *builder) add(vec []byte) error {
 // cross-language data. surface, when set, gives the terms' display forms.
 func (b *builder) finish(surface map[string]string) *Index {
 	ix, w := b.ix, b.ix.weights
-	b.starts = append(b.starts, len(b.flat))
 	ix.scratch.New = func() any {
 		return &scratch{dot: make([]float64, ix.n), info: make([]uint8, ix.n), anchor: make([]uint8, ix.n)}
 	}
@@ -146,7 +146,7 @@ func (b *builder) finish(surface map[string]string) *Index {
 		}
 	}
 	for i := range ix.n {
-		doc := b.flat[b.starts[i]:b.starts[i+1]]
+		doc := b.flat[b.start[i]:b.end[i]] // empty if never added: matches nothing
 		l := entriesLang(doc)
 		var sum, port float64
 		// In key order, the vector's order: see itemNorm.

@@ -45,16 +45,10 @@ func (c *run) loadMemo(ctx context.Context) (*related.Memo, map[string]state.Sco
 	m.Key, m.DF, m.Docs = key, related.DecodeDF(sc.DF), sc.Docs
 	m.LoadQueries = func(fn func(string, []byte) error) error { return c.opt.Store.ScoreQueries(ctx, out, fn) }
 	m.LoadTerms = func(slugs []string) (map[string][]byte, error) { return c.opt.Store.ScoreTerms(ctx, out, slugs) }
-	m.LoadVectors = func() (map[string]related.KeptVector, error) {
-		vs, err := c.opt.Store.ItemVectors(ctx, outputsKey(c.cfg))
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string]related.KeptVector, len(vs))
-		for id, v := range vs {
-			out[id] = related.KeptVector{Hash: v.Hash, Vec: v.Vec}
-		}
-		return out, nil
+	m.ScanVectors = func(fn func(string, related.KeptVector) error) error {
+		return c.opt.Store.ScanItemVectors(ctx, out, func(v state.ItemVector) error {
+			return fn(v.ID, related.KeptVector{Hash: v.Hash, Vec: v.Vec})
+		})
 	}
 	return m, sc.Items, nil
 }

@@ -299,27 +299,39 @@ func (s *Store) each(ctx context.Context, tx *sql.Tx, query string, n int, args 
 	return nil
 }
 
-// ItemVectors returns the item vectors kept for out, by id.
-func (s *Store) ItemVectors(ctx context.Context, out string) (map[string]ItemVector, error) {
+// ScanItemVectors calls fn with every item vector kept for out, one row
+// at a time (all of them, committed or not: the caller checks hashes).
+func (s *Store) ScanItemVectors(ctx context.Context, out string, fn func(ItemVector) error) error {
 	rows, err := s.query(ctx, `SELECT id, hash, vec, print FROM score_items WHERE out = ?`, out)
 	if err != nil {
-		return nil, fmt.Errorf("state: item vectors of %s: %w", out, err)
+		return fmt.Errorf("state: item vectors of %s: %w", out, err)
 	}
 	defer rows.Close()
-	vecs := map[string]ItemVector{}
 	for rows.Next() {
 		var v ItemVector
 		var h int64
 		if err := rows.Scan(&v.ID, &h, &v.Vec, &v.Print); err != nil {
-			return nil, fmt.Errorf("state: item vectors of %s: %w", out, err)
+			return fmt.Errorf("state: item vectors of %s: %w", out, err)
 		}
 		v.Hash = uint64(h)
-		vecs[v.ID] = v
+		if err := fn(v); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("state: item vectors of %s: %w", out, err)
+		return fmt.Errorf("state: item vectors of %s: %w", out, err)
 	}
-	return vecs, nil
+	return nil
+}
+
+// ItemVectors returns the item vectors kept for out, by id.
+func (s *Store) ItemVectors(ctx context.Context, out string) (map[string]ItemVector, error) {
+	vecs := map[string]ItemVector{}
+	err := s.ScanItemVectors(ctx, out, func(v ItemVector) error {
+		vecs[v.ID] = v
+		return nil
+	})
+	return vecs, err
 }
 
 // ForgetScores drops the scores kept for out: the next cycle scores
