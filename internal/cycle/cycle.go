@@ -65,7 +65,8 @@ func LockPath(cfg *config.Config) string {
 
 // Run runs one cycle, phase by phase:
 //
-//	gather   read the articles and fetch the sources
+//	gather   read the articles and fetch the sources; when anything
+//	         changed, collect their items (decoded only then)
 //	select   score the candidates against each article
 //	build    merge each article with its neighbours and related items
 //	publish  render every format and write what changed into out/
