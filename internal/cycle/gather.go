@@ -28,8 +28,12 @@ func (c *run) gather(ctx context.Context) error {
 	if err := c.cfg.ContentError(); err != nil {
 		return err
 	}
-	arts, problems, err := articles.LoadAllMax(ctx, c.cfg.Content, c.cfg.ContentMaxBytes)
+	cache := newArticleCache(ctx, c.opt.Store, outputsKey(c.cfg), c.opt.Version)
+	arts, problems, err := articles.LoadAllCached(ctx, c.cfg.Content, c.cfg.ContentMaxBytes, cache)
 	if err != nil {
+		return err
+	}
+	if err := cache.save(ctx, c.opt.Store, outputsKey(c.cfg)); err != nil {
 		return err
 	}
 	local, chain, err := localItems(ctx, c.cfg, c.opt.Store, arts, c.now)

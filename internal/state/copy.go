@@ -35,6 +35,7 @@ var tables = []table{
 	{"score_sets", []string{"out", "key", "df", "docs", "gen"}},
 	{"scores", []string{"out", "slug", "digest", "query", "matches", "terms"}},
 	{"score_items", []string{"out", "id", "hash", "vec", "print", "gen"}},
+	{"article_cache", []string{"out", "path", "sum", "data"}},
 }
 
 // Tables are the state's tables, parents first: the order Copy copies

@@ -62,6 +62,13 @@ func fill(t *testing.T, s *Store, sources, itemsEach int) {
 	for i := range sources {
 		vecs = append(vecs, ItemVector{ID: fmt.Sprintf("i%d", i), Hash: 1<<63 | uint64(i), Vec: []byte{0, byte(i)}, Print: []byte{byte(i), 0}})
 	}
+	cached := make([]CachedArticle, 0, sources)
+	for i := range sources {
+		cached = append(cached, CachedArticle{Path: fmt.Sprintf("content/a%d.md", i), Sum: "s", Data: []byte(`{"Title":"T"}`)})
+	}
+	if err := s.SaveArticleCache(ctx, "/srv/out", cached, nil); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SaveScores(ctx, "/srv/out", ScoreUpdate{Key: "k1", DF: []byte{3, 'k', 'e', 'y', 7}, Docs: 120, Set: rows, Vectors: vecs}); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +126,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "outputs": 120, "score_sets": 1, "scores": 120, "score_items": 120}
+		wantCounts := Counts{"articles": 120, "sources": 120, "items": 600, "meta": 1, "leases": 120, "pings": 120, "outputs": 120, "score_sets": 1, "scores": 120, "score_items": 120, "article_cache": 120}
 		if !reflect.DeepEqual(counts, wantCounts) {
 			t.Errorf("%s → %s counts %v, want %v", step.from.Backend(), step.to.Backend(), counts, wantCounts)
 		}

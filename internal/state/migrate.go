@@ -79,7 +79,8 @@ var schema = []string{
 	// 6: relatedness scores kept between cycles (related.Memo), so a
 	// cycle scores only new items and edited articles, and each item's
 	// term vector and near-duplicate fingerprint, so it is tokenized and
-	// shingled once. Vectors are written while a cycle scores, each with
+	// shingled once; and each article as parsed, by the bytes it was
+	// parsed from. Vectors are written while a cycle scores, each with
 	// the generation the cycle will commit; the items the kept scores
 	// cover are those whose vector's generation is committed. Keyed by the
 	// output folder like outputs: each node of a fleet keeps its own,
@@ -108,6 +109,13 @@ var schema = []string{
 		print BLOB NOT NULL,
 		gen   INTEGER NOT NULL,
 		PRIMARY KEY (out, id)
+	);
+	CREATE TABLE article_cache (
+		out  TEXT NOT NULL,
+		path TEXT NOT NULL,
+		sum  TEXT NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (out, path)
 	);`,
 }
 

@@ -352,3 +352,56 @@ func (s *Store) ForgetScores(ctx context.Context, out string) error {
 	}
 	return nil
 }
+
+// CachedArticle is one parsed article kept for out: Sum identifies the
+// bytes (and parser) it was parsed from, Data is the parse, encoded by
+// its owner.
+type CachedArticle struct {
+	Path, Sum string
+	Data      []byte
+}
+
+// ArticleCache returns the parsed articles kept for out, by path.
+func (s *Store) ArticleCache(ctx context.Context, out string) (map[string]CachedArticle, error) {
+	rows, err := s.query(ctx, `SELECT path, sum, data FROM article_cache WHERE out = ?`, out)
+	if err != nil {
+		return nil, fmt.Errorf("state: article cache of %s: %w", out, err)
+	}
+	defer rows.Close()
+	kept := map[string]CachedArticle{}
+	for rows.Next() {
+		var c CachedArticle
+		if err := rows.Scan(&c.Path, &c.Sum, &c.Data); err != nil {
+			return nil, fmt.Errorf("state: article cache of %s: %w", out, err)
+		}
+		kept[c.Path] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state: article cache of %s: %w", out, err)
+	}
+	return kept, nil
+}
+
+// SaveArticleCache keeps set (replacing by path) and forgets drop, in
+// one transaction.
+func (s *Store) SaveArticleCache(ctx context.Context, out string, set []CachedArticle, drop []string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("state: article cache of %s: %w", out, err)
+	}
+	defer tx.Rollback()
+	err = s.each(ctx, tx, `INSERT INTO article_cache(out, path, sum, data) VALUES(?, ?, ?, ?)
+		ON CONFLICT(out, path) DO UPDATE SET sum = excluded.sum, data = excluded.data`,
+		len(set), func(i int) []any { c := set[i]; return []any{out, c.Path, c.Sum, nonNil(c.Data)} })
+	if err == nil {
+		err = s.each(ctx, tx, `DELETE FROM article_cache WHERE out = ? AND path = ?`,
+			len(drop), func(i int) []any { return []any{out, drop[i]} })
+	}
+	if err != nil {
+		return fmt.Errorf("state: article cache of %s: %w", out, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("state: article cache of %s: %w", out, err)
+	}
+	return nil
+}

@@ -37,6 +37,22 @@ const DefaultMaxBytes = 4 << 20
 // content_max_bytes). Only regular files are read: a FIFO or a symlink to
 // a device is a problem of that file, never a hang of the whole site.
 func LoadAllMax(ctx context.Context, dir string, maxBytes int64) ([]Article, []Problem, error) {
+	return LoadAllCached(ctx, dir, maxBytes, nil)
+}
+
+// Cache keeps parsed articles between runs, by path and the bytes they
+// were parsed from: parsing is a function of the two, so an unchanged
+// file need not be parsed again (Markdown rendering is most of what an
+// unchanged cycle of a big site costs). Get returns the article parsed
+// from exactly those bytes, if kept; Put keeps one.
+type Cache interface {
+	Get(path string, data []byte) (Article, bool)
+	Put(path string, data []byte, a Article)
+}
+
+// LoadAllCached is LoadAllMax with a parse cache (nil: none). Files that
+// do not parse are never cached: their problems are found again.
+func LoadAllCached(ctx context.Context, dir string, maxBytes int64, cache Cache) ([]Article, []Problem, error) {
 	paths, problems, err := articlePaths(ctx, dir)
 	if err != nil {
 		return nil, nil, err
@@ -55,7 +71,7 @@ func LoadAllMax(ctx context.Context, dir string, maxBytes int64) ([]Article, []P
 			problems = append(problems, Problem{Severity: SeverityError, Path: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
 			continue
 		}
-		a, err := parserFor(path)(path, data)
+		a, err := parseCached(cache, path, data)
 		if err != nil {
 			problems = append(problems, problemsOf(path, err)...)
 			continue
@@ -69,6 +85,20 @@ func LoadAllMax(ctx context.Context, dir string, maxBytes int64) ([]Article, []P
 		arts = append(arts, a)
 	}
 	return arts, problems, nil
+}
+
+func parseCached(cache Cache, path string, data []byte) (Article, error) {
+	if cache == nil {
+		return parserFor(path)(path, data)
+	}
+	if a, ok := cache.Get(path, data); ok {
+		return a, nil
+	}
+	a, err := parserFor(path)(path, data)
+	if err == nil {
+		cache.Put(path, data, a)
+	}
+	return a, err
 }
 
 // articlePaths lists the article files under dir, sorted, with a note

@@ -192,3 +192,34 @@ func testScores(t *testing.T, fresh NewDSN) {
 		t.Errorf("ForgetScores of one folder touched another: %v", got)
 	}
 }
+
+// testArticleCache: kept parses are per output folder, replaced by path,
+// forgotten on request.
+func testArticleCache(t *testing.T, fresh NewDSN) {
+	ctx := context.Background()
+	s := open(t, fresh(t))
+	a := func(path, sum string) state.CachedArticle {
+		return state.CachedArticle{Path: path, Sum: sum, Data: []byte(`{"Title":"` + sum + `"}`)}
+	}
+	steps := []struct {
+		out  string
+		set  []state.CachedArticle
+		drop []string
+		want map[string]state.CachedArticle
+	}{
+		{"/srv/out", []state.CachedArticle{a("a.md", "1"), a("b.md", "1")}, nil,
+			map[string]state.CachedArticle{"a.md": a("a.md", "1"), "b.md": a("b.md", "1")}},
+		{"/srv/out", []state.CachedArticle{a("a.md", "2")}, []string{"b.md"},
+			map[string]state.CachedArticle{"a.md": a("a.md", "2")}},
+		{"node2:/srv/out", []state.CachedArticle{a("a.md", "9")}, nil,
+			map[string]state.CachedArticle{"a.md": a("a.md", "9")}},
+	}
+	for i, st := range steps {
+		if err := s.SaveArticleCache(ctx, st.out, st.set, st.drop); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.ArticleCache(ctx, st.out); err != nil || !reflect.DeepEqual(got, st.want) {
+			t.Errorf("step %d: ArticleCache(%s) = %v, %v; want %v", i, st.out, got, err, st.want)
+		}
+	}
+}

@@ -27,6 +27,7 @@ func Run(t *testing.T, fresh NewDSN) {
 		{"Meta", testMeta},
 		{"Outputs", testOutputs},
 		{"Scores", testScores},
+		{"ArticleCache", testArticleCache},
 		{"ConcurrentOpenGoroutines", testConcurrentOpenGoroutines},
 		{"ConcurrentOpenProcesses", testConcurrentOpenProcesses},
 		{"LeasesOneNodePerPeriod", testLeasesOneNodePerPeriod},

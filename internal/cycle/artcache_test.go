@@ -1,0 +1,87 @@
+package cycle
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/braid-feeds/braid/internal/state"
+	"github.com/braid-feeds/braid/sources/articles"
+)
+
+// TestArticleCacheEqualsParsing: every article folder of the repository
+// (the parser's fixtures in every encoding, the labelled corpora, the
+// shipped site) loads through the state-kept cache exactly as it parses:
+// on the first run (nothing kept), and on the second (everything kept,
+// nothing parsed). An edited file is parsed again, and a removed one
+// leaves the cache.
+func TestArticleCacheEqualsParsing(t *testing.T) {
+	ctx := context.Background()
+	dirs := []string{"../../sources/articles/testdata", "../../content"}
+	evals, _ := filepath.Glob("../../testdata/eval*/articles")
+	dirs = append(dirs, evals...)
+	st, err := state.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, dir := range dirs {
+		t.Run(dir, func(t *testing.T) {
+			want, wantProblems, err := articles.LoadAllMax(ctx, dir, articles.DefaultMaxBytes)
+			if err != nil || len(want) == 0 {
+				t.Fatalf("%d articles, %v", len(want), err)
+			}
+			for run, kept := range []int{0, len(want)} {
+				c := newArticleCache(ctx, st, dir, "test")
+				got, problems, err := articles.LoadAllCached(ctx, dir, articles.DefaultMaxBytes, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(problems, wantProblems) {
+					t.Fatalf("run %d: cached load differs from parsing", run)
+				}
+				if hits := len(want) - len(c.put); hits != kept {
+					t.Errorf("run %d: %d articles from the cache, want %d", run, hits, kept)
+				}
+				if err := c.save(ctx, st, dir); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+
+	t.Run("edited and removed", func(t *testing.T) {
+		dir := t.TempDir()
+		write := func(name, body string) {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("a.md", "---\ntitle: Harbour Cranes Arrive\ndate: 2026-10-01 09:00\n---\nSix cranes came by barge.\n")
+		write("b.md", "---\ntitle: Ferry Timetable Changes\ndate: 2026-10-02 09:00\n---\nThe winter timetable starts.\n")
+		load := func() ([]articles.Article, *articleCache) {
+			c := newArticleCache(ctx, st, dir, "test")
+			arts, _, err := articles.LoadAllCached(ctx, dir, articles.DefaultMaxBytes, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.save(ctx, st, dir); err != nil {
+				t.Fatal(err)
+			}
+			return arts, c
+		}
+		load()
+		write("a.md", "---\ntitle: Harbour Cranes Arrive Late\ndate: 2026-10-01 09:00\n---\nSix cranes came by barge, a day late.\n")
+		os.Remove(filepath.Join(dir, "b.md"))
+		arts, c := load()
+		if len(arts) != 1 || arts[0].Title != "Harbour Cranes Arrive Late" || len(c.put) != 1 {
+			t.Fatalf("after an edit: %d articles, %q, %d parsed", len(arts), arts[0].Title, len(c.put))
+		}
+		kept, err := st.ArticleCache(ctx, dir)
+		if err != nil || len(kept) != 1 {
+			t.Errorf("kept after a removal: %d entries, %v", len(kept), err)
+		}
+	})
+}
