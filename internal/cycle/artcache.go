@@ -1,6 +1,7 @@
 package cycle
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -58,11 +59,15 @@ func (c *articleCache) Get(path string, data []byte) (articles.Article, bool) {
 
 func (c *articleCache) Put(path string, data []byte, a articles.Article) {
 	c.seen[path] = true
-	enc, err := json.Marshal(a)
-	if err != nil {
+	// HTML left unescaped: \u003c escapes make it larger and slower to
+	// decode on every later cycle.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(a); err != nil {
 		return // not kept: parsed again next time
 	}
-	c.put = append(c.put, state.CachedArticle{Path: path, Sum: c.sum(path, data), Data: enc})
+	c.put = append(c.put, state.CachedArticle{Path: path, Sum: c.sum(path, data), Data: bytes.TrimSuffix(buf.Bytes(), []byte("\n"))})
 }
 
 // save keeps the new parses and forgets files that are gone.
