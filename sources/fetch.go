@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -22,6 +23,8 @@ type Fetcher struct {
 	parser *parser.Parser
 	log    *slog.Logger
 	counts map[string]int // with DeferStored: items each source holds
+	// parsing holds a token per feed being parsed, one per core.
+	parsing chan struct{}
 }
 
 // stored is what the state holds of a source's items: decoded, or with
@@ -45,7 +48,8 @@ func New(opt Options, store Store) *Fetcher {
 	opt.UserAgent, opt.MaxBytes, opt.ConnectTimeout, opt.PerHost = fo.UserAgent, fo.MaxBytes, fo.ConnectTimeout, fo.PerHost
 	opt.Retries, opt.RetryBase, opt.Now = fo.Retries, fo.RetryBase, fo.Now
 	opt = withDefaults(opt)
-	return &Fetcher{opt: opt, store: store, http: fetcher.New(fo), parser: parser.New(), log: opt.Logger}
+	return &Fetcher{opt: opt, store: store, http: fetcher.New(fo), parser: parser.New(), log: opt.Logger,
+		parsing: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 // withDefaults fills in the options only this package uses.

@@ -59,7 +59,16 @@ func (f *Fetcher) fetch(ctx context.Context, name, target string, st state.Sourc
 	}
 	o.deadline = fctx.Err() != nil
 	if o.err == nil && !o.notModified {
+		// Parsing is CPU work: more parses at once than cores only adds
+		// parse trees in memory (64 at the default concurrency), not speed.
+		select {
+		case f.parsing <- struct{}{}:
+		case <-ctx.Done():
+			o.cancelled = ctx.Err()
+			return o
+		}
 		o.feed, o.err = f.parser.Parse(name, feedURL(target, o.movedTo), o.contentType, o.body)
+		<-f.parsing
 		o.body = nil
 	}
 	return o
