@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/braid-feeds/braid/internal/state"
@@ -66,6 +67,13 @@ func (c *articleCache) Put(path string, data []byte, a articles.Article) {
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(a); err != nil {
 		return // not kept: parsed again next time
+	}
+	// Kept only if it comes back exactly as parsed: a value JSON cannot
+	// carry (invalid UTF-8 in a string, a time's named zone) would make a
+	// cached cycle publish other bytes than a parsing one.
+	var back articles.Article
+	if json.Unmarshal(buf.Bytes(), &back) != nil || !reflect.DeepEqual(back, a) {
+		return
 	}
 	c.put = append(c.put, state.CachedArticle{Path: path, Sum: c.sum(path, data), Data: bytes.TrimSuffix(buf.Bytes(), []byte("\n"))})
 }

@@ -85,3 +85,15 @@ func TestArticleCacheEqualsParsing(t *testing.T) {
 		}
 	})
 }
+
+// TestArticleCacheKeepsOnlyWhatRoundTrips: a parse JSON cannot carry
+// exactly (here a title with invalid UTF-8, which JSON would replace) is
+// not kept: it is parsed again each cycle rather than published changed.
+func TestArticleCacheKeepsOnlyWhatRoundTrips(t *testing.T) {
+	c := &articleCache{version: "test", seen: map[string]bool{}}
+	c.Put("a.md", []byte("x"), articles.Article{Path: "a.md", Title: "Caf\xe9 Reopens"})
+	c.Put("b.md", []byte("y"), articles.Article{Path: "b.md", Title: "Café Reopens", Tags: []string{"food"}})
+	if len(c.put) != 1 || c.put[0].Path != "b.md" {
+		t.Fatalf("kept %v; want only b.md", c.put)
+	}
+}
