@@ -50,9 +50,10 @@ type Memo struct {
 	// cycle's memory.
 	LoadQueries func(fn func(slug string, query []byte) error) error
 	LoadTerms   func(slugs []string) (map[string][]byte, error)
-	// KeepVector, when set, receives every vector Update makes, as it
-	// makes it, instead of Delta.Vectors: a first cycle need not hold
-	// 100,000 items' vectors until it saves them.
+	// KeepVector receives every vector Update makes (new and changed
+	// items, and any the store lacked), as it makes it: a first cycle
+	// need not hold 100,000 items' vectors until it saves them. Nil:
+	// vectors are not kept.
 	KeepVector func(id string, kv KeptVector) error
 
 	fresh   map[string][]byte // DocTerms computed this cycle, encoded, by slug
@@ -329,12 +330,10 @@ type Delta struct {
 	Rescored         int      // articles scored against every item
 	NewItems         int      // items scored against every kept article
 	Full             bool     // the memo was unusable: everything was scored
-	// Vectors are the vectors to keep (new and changed items, and any
-	// the store lacked), by item id, when the memo has no KeepVector;
-	// Gone the ids of items that left. With Full, every kept vector is
-	// to be replaced by the ones made this cycle.
-	Vectors map[string]KeptVector
-	Gone    []string
+	// Gone are the ids of items that left. Vectors go to KeepVector as
+	// they are made; with Full, every kept vector not made this cycle is
+	// to be forgotten.
+	Gone []string
 }
 
 // print is the near-duplicate fingerprint of Items[i].
@@ -381,16 +380,9 @@ func (p *Pool) sortScored(ms []Scored, byID map[string]int) {
 	})
 }
 
-// DecideMemo judges an article's kept matches, as Decide does its fresh
+// decideMemo judges an article's kept matches, as Decide does its fresh
 // ones (without the per-term explanation, which only explain shows).
-func (p *Pool) DecideMemo(t Target, am *ArticleMemo, now time.Time) []Decision {
-	byID := make(map[string]int, len(am.Matches))
-	for i := range p.Items {
-		byID[p.Items[i].ID] = i
-	}
-	return p.decideMemo(t, am, now, byID)
-}
-
+// byID is the pool position of each item id.
 func (p *Pool) decideMemo(t Target, am *ArticleMemo, now time.Time, byID map[string]int) []Decision {
 	ms := make([]Match, 0, len(am.Matches))
 	for _, s := range am.Matches {

@@ -42,6 +42,7 @@ type Pool struct {
 	Items   []feed.Item
 	Dups    []feed.Duplicate
 	prints  []feed.NearPrint // of Items, for keeping
+	hashes  []uint64         // ItemHash of Items; nil until first needed
 	index   *Index           // of every item, built when first needed
 	weights *Weights
 	opt     Options
@@ -51,21 +52,45 @@ type Pool struct {
 func NewPool(items []feed.Item, opt Options) *Pool { return NewPoolWith(items, nil, opt) }
 
 // NewPoolWith is NewPool given the near-duplicate fingerprints a cycle
-// kept (prints[i] for items[i], nil where none was kept).
-func NewPoolWith(items []feed.Item, prints []feed.NearPrint, opt Options) *Pool {
+// kept: kept returns the one kept for an item id and ItemHash, nil when
+// none was kept for that text (then it is computed).
+func NewPoolWith(items []feed.Item, kept func(id string, hash uint64) feed.NearPrint, opt Options) *Pool {
 	w := opt.Weights
 	if w == nil {
 		w = mustBackgroundWeights()
 	}
-	if prints == nil {
-		prints = make([]feed.NearPrint, len(items))
+	prints := make([]feed.NearPrint, len(items))
+	var hashes []uint64
+	if kept != nil {
+		hashes = make([]uint64, len(items))
+		for i := range items {
+			hashes[i] = ItemHash(&items[i])
+			prints[i] = kept(items[i].ID, hashes[i])
+		}
 	}
-	kept, from, dups := feed.DedupeWith(items, prints)
-	p := &Pool{Items: kept, Dups: dups, weights: w, opt: opt, prints: make([]feed.NearPrint, len(kept))}
+	keep, from, dups := feed.DedupeWith(items, prints)
+	p := &Pool{Items: keep, Dups: dups, weights: w, opt: opt, prints: make([]feed.NearPrint, len(keep))}
+	if hashes != nil {
+		p.hashes = make([]uint64, len(keep))
+	}
 	for k, i := range from {
 		p.prints[k] = prints[i]
+		if hashes != nil {
+			p.hashes[k] = hashes[i]
+		}
 	}
 	return p
+}
+
+// itemHashes is ItemHash of every item, computed once.
+func (p *Pool) itemHashes() []uint64 {
+	if p.hashes == nil {
+		p.hashes = make([]uint64, len(p.Items))
+		for i := range p.Items {
+			p.hashes[i] = ItemHash(&p.Items[i])
+		}
+	}
+	return p.hashes
 }
 
 // fullIndex is the index of every item. A cycle that finds its scores

@@ -55,11 +55,9 @@ type update struct {
 }
 
 func newUpdate(p *Pool, m *Memo) *update {
-	u := &update{p: p, m: m, hashes: make([]uint64, len(p.Items)), byID: make(map[string]int, len(p.Items)),
+	u := &update{p: p, m: m, hashes: p.itemHashes(), byID: make(map[string]int, len(p.Items)),
 		freshVecs: map[string][]byte{}, vz: newVectorizer()}
-	u.d.Vectors = map[string]KeptVector{}
 	for i := range p.Items {
-		u.hashes[i] = ItemHash(&p.Items[i])
 		if _, dup := u.byID[p.Items[i].ID]; dup {
 			// Two kept items with one id cannot be told apart in a memo.
 			m.Key = ""
@@ -83,12 +81,10 @@ func newUpdate(p *Pool, m *Memo) *update {
 
 // emit hands a vector just made to the store.
 func (u *update) emit(i int, vec []byte) error {
-	kv := KeptVector{Hash: u.hashes[i], Vec: vec, Print: u.p.print(i)}
-	if u.m.KeepVector != nil {
-		return u.m.KeepVector(u.p.Items[i].ID, kv)
+	if u.m.KeepVector == nil {
+		return nil
 	}
-	u.d.Vectors[u.p.Items[i].ID] = kv
-	return nil
+	return u.m.KeepVector(u.p.Items[i].ID, KeptVector{Hash: u.hashes[i], Vec: vec, Print: u.p.print(i)})
 }
 
 // vectorizeFresh makes the new items' vectors, unless every item is new:

@@ -75,9 +75,6 @@ func (v *vectorizer) add(text string, w float64) {
 	}
 }
 
-// ItemVector is an item's encoded vector, for keeping.
-func ItemVector(it *feed.Item) []byte { return newVectorizer().vector(it) }
-
 var errBadVector = errors.New("related: kept item vector: truncated or corrupt")
 
 // builder builds an Index from items' vectors, given in any order.

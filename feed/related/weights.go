@@ -170,18 +170,9 @@ type weight struct {
 // NewWeights blends the background with the site's articles (none is
 // fine).
 func NewWeights(bg *Background, site []Doc) *Weights {
-	terms := make([][]string, len(site))
-	for i, d := range site {
-		terms[i] = DocTerms(d)
-	}
-	return NewWeightsFromTerms(bg, terms)
-}
-
-// NewWeightsFromTerms is NewWeights given each article's DocTerms.
-func NewWeightsFromTerms(bg *Background, site [][]string) *Weights {
 	df := map[string]int{}
-	for _, keys := range site {
-		for _, k := range keys {
+	for _, d := range site {
+		for _, k := range DocTerms(d) {
 			df[k]++
 		}
 	}

@@ -39,7 +39,7 @@ func (c *run) selectRelated(ctx context.Context) error {
 	}
 	opt := selectionOptions(c.cfg.Related, c.cfg.Sources)
 	opt.Weights = w
-	pool := related.NewPoolWith(c.pool, keptPrints(c.pool, kept), opt)
+	pool := related.NewPoolWith(c.pool, keptPrint(kept), opt)
 	c.pool = nil // deduplicated into the pool
 	c.cands = len(pool.Items)
 	c.sum.Items = c.cands

@@ -2,7 +2,6 @@ package cycle
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/braid-feeds/braid/feed"
@@ -53,19 +52,15 @@ func (c *run) loadMemo(ctx context.Context) (*related.Memo, map[string]state.Sco
 	return m, sc.Items, nil
 }
 
-// keptPrints are the pool's kept near-duplicate fingerprints, where the
-// item's text is the one fingerprinted (nil elsewhere: computed).
-func keptPrints(pool []feed.Item, kept map[string]state.ScoredItem) []feed.NearPrint {
-	prints := make([]feed.NearPrint, len(pool))
-	if len(kept) == 0 {
-		return prints
-	}
-	for i := range pool {
-		if k, ok := kept[pool[i].ID]; ok && k.Hash == related.ItemHash(&pool[i]) {
-			prints[i] = related.DecodePrint(k.Print)
+// keptPrint returns an item's kept near-duplicate fingerprint when it
+// was made from the item's present text (nil otherwise: computed).
+func keptPrint(kept map[string]state.ScoredItem) func(string, uint64) feed.NearPrint {
+	return func(id string, hash uint64) feed.NearPrint {
+		if k, ok := kept[id]; ok && k.Hash == hash {
+			return related.DecodePrint(k.Print)
 		}
+		return nil
 	}
-	return prints
 }
 
 // vectorSink writes item vectors as Update makes them, a batch at a
@@ -117,13 +112,8 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 		}
 		rows = append(rows, r)
 	}
-	vecs := make([]state.ItemVector, 0, len(d.Vectors))
-	for id, v := range d.Vectors {
-		vecs = append(vecs, state.ItemVector{ID: id, Hash: v.Hash, Vec: v.Vec, Print: related.EncodePrint(v.Print)})
-	}
-	slices.SortFunc(vecs, func(a, b state.ItemVector) int { return strings.Compare(a.ID, b.ID) })
 	return c.opt.Store.SaveScores(ctx, outputsKey(c.cfg), state.ScoreUpdate{
 		Key: c.opt.Version + "|" + m.Key, Gen: c.vectors.gen, DF: related.EncodeDF(m.DF), Docs: m.Docs,
-		Set: rows, Drop: d.Removed, Reset: d.Full, Vectors: vecs, Gone: d.Gone,
+		Set: rows, Drop: d.Removed, Reset: d.Full, Gone: d.Gone,
 	})
 }

@@ -69,7 +69,10 @@ func fill(t *testing.T, s *Store, sources, itemsEach int) {
 	if err := s.SaveArticleCache(ctx, "/srv/out", cached, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveScores(ctx, "/srv/out", ScoreUpdate{Key: "k1", DF: []byte{3, 'k', 'e', 'y', 7}, Docs: 120, Set: rows, Vectors: vecs}); err != nil {
+	if err := s.KeepItemVectors(ctx, "/srv/out", 1, vecs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveScores(ctx, "/srv/out", ScoreUpdate{Key: "k1", Gen: 1, DF: []byte{3, 'k', 'e', 'y', 7}, Docs: 120, Set: rows}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -155,9 +155,10 @@ type ScoreUpdate struct {
 	Drop []string   // slugs forgotten
 	// Reset forgets every row not in Set, and every vector not written
 	// this cycle, first (the key changed: the old ones are invalid).
-	Reset   bool
-	Vectors []ItemVector // item vectors added or replaced, by id
-	Gone    []string     // ids of items whose vectors are forgotten
+	Reset bool
+	// Gone are the ids of items whose vectors are forgotten. Vectors
+	// themselves are written with KeepItemVectors, under Gen.
+	Gone []string
 }
 
 // ItemVector is one item's kept term vector.
@@ -239,9 +240,6 @@ func (s *Store) saveScores(ctx context.Context, tx *sql.Tx, out string, u ScoreU
 	}
 	// The hash goes in as its bits in a signed integer: both backends'
 	// integers are signed 64-bit.
-	if err := s.keepVectors(ctx, tx, out, u.Gen, u.Vectors); err != nil {
-		return err
-	}
 	return s.each(ctx, tx, `DELETE FROM score_items WHERE out = ? AND id = ?`,
 		len(u.Gone), func(i int) []any { return []any{out, u.Gone[i]} })
 }
@@ -263,22 +261,19 @@ func (s *Store) KeepItemVectors(ctx context.Context, out string, gen int64, vecs
 		return fmt.Errorf("state: item vectors of %s: %w", out, err)
 	}
 	defer tx.Rollback()
-	if err := s.keepVectors(ctx, tx, out, gen, vecs); err != nil {
+	err = s.each(ctx, tx, `INSERT INTO score_items(out, id, hash, vec, print, gen) VALUES(?, ?, ?, ?, ?, ?)
+		ON CONFLICT(out, id) DO UPDATE SET hash = excluded.hash, vec = excluded.vec, print = excluded.print, gen = excluded.gen`,
+		len(vecs), func(i int) []any {
+			v := vecs[i]
+			return []any{out, v.ID, int64(v.Hash), nonNil(v.Vec), nonNil(v.Print), gen}
+		})
+	if err != nil {
 		return fmt.Errorf("state: item vectors of %s: %w", out, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("state: item vectors of %s: %w", out, err)
 	}
 	return nil
-}
-
-func (s *Store) keepVectors(ctx context.Context, tx *sql.Tx, out string, gen int64, vecs []ItemVector) error {
-	return s.each(ctx, tx, `INSERT INTO score_items(out, id, hash, vec, print, gen) VALUES(?, ?, ?, ?, ?, ?)
-		ON CONFLICT(out, id) DO UPDATE SET hash = excluded.hash, vec = excluded.vec, print = excluded.print, gen = excluded.gen`,
-		len(vecs), func(i int) []any {
-			v := vecs[i]
-			return []any{out, v.ID, int64(v.Hash), nonNil(v.Vec), nonNil(v.Print), gen}
-		})
 }
 
 // each runs one prepared statement n times in tx.
@@ -322,16 +317,6 @@ func (s *Store) ScanItemVectors(ctx context.Context, out string, fn func(ItemVec
 		return fmt.Errorf("state: item vectors of %s: %w", out, err)
 	}
 	return nil
-}
-
-// ItemVectors returns the item vectors kept for out, by id.
-func (s *Store) ItemVectors(ctx context.Context, out string) (map[string]ItemVector, error) {
-	vecs := map[string]ItemVector{}
-	err := s.ScanItemVectors(ctx, out, func(v ItemVector) error {
-		vecs[v.ID] = v
-		return nil
-	})
-	return vecs, err
 }
 
 // ForgetScores drops the scores kept for out: the next cycle scores

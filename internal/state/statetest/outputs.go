@@ -139,7 +139,7 @@ func testScores(t *testing.T, fresh NewDSN) {
 		want    map[string]state.ItemVector
 		covered []string
 	}{
-		{"add", nil, state.ScoreUpdate{Key: "k2", Vectors: []state.ItemVector{vec("x", 1<<63|5), vec("y", 7)}},
+		{"add", []state.ItemVector{vec("x", 1<<63|5), vec("y", 7)}, state.ScoreUpdate{Key: "k2"},
 			map[string]state.ItemVector{"x": vec("x", 1<<63|5), "y": vec("y", 7)}, []string{"x", "y"}},
 		{"early, then committed", []state.ItemVector{vec("w", 3)}, state.ScoreUpdate{Key: "k2"},
 			map[string]state.ItemVector{"x": vec("x", 1<<63|5), "y": vec("y", 7), "w": vec("w", 3)}, []string{"w", "x", "y"}},
@@ -165,7 +165,7 @@ func testScores(t *testing.T, fresh NewDSN) {
 					t.Fatal(err)
 				}
 			}
-			got, err := s.ItemVectors(ctx, "/srv/out")
+			got, err := itemVectors(ctx, s, "/srv/out")
 			if err != nil || !reflect.DeepEqual(got, st.want) {
 				t.Errorf("ItemVectors = %v, %v; want %v", got, err, st.want)
 			}
@@ -185,7 +185,7 @@ func testScores(t *testing.T, fresh NewDSN) {
 	if got := load("/srv/out"); !reflect.DeepEqual(got, map[string]string{"key": "", "df": `"" 0`}) {
 		t.Errorf("after ForgetScores: %v", got)
 	}
-	if got, _ := s.ItemVectors(ctx, "/srv/out"); len(got) != 0 {
+	if got, _ := itemVectors(ctx, s, "/srv/out"); len(got) != 0 {
 		t.Errorf("after ForgetScores: vectors %v", got)
 	}
 	if got := load("node2:/srv/out"); got["z"] == "" {
@@ -222,4 +222,14 @@ func testArticleCache(t *testing.T, fresh NewDSN) {
 			t.Errorf("step %d: ArticleCache(%s) = %v, %v; want %v", i, st.out, got, err, st.want)
 		}
 	}
+}
+
+// itemVectors reads every item vector kept for out, by id.
+func itemVectors(ctx context.Context, s *state.Store, out string) (map[string]state.ItemVector, error) {
+	vecs := map[string]state.ItemVector{}
+	err := s.ScanItemVectors(ctx, out, func(v state.ItemVector) error {
+		vecs[v.ID] = v
+		return nil
+	})
+	return vecs, err
 }
