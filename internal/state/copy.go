@@ -26,7 +26,7 @@ var tables = []table{
 	{"articles", []string{"slug", "first_seen"}},
 	{"sources", []string{"name", "url", "moved_to", "etag", "last_modified", "status", "http_status",
 		"error_class", "error", "last_attempt", "last_success", "failures", "next_fetch", "gone", "feed",
-		"hint_next", "ttl", "fetched_by"}},
+		"hint_next", "ttl", "fetched_by", "items_digest"}},
 	{"items", []string{"source", "id", "position", "first_seen", "hash", "data"}},
 	{"meta", []string{"key", "value"}},
 	{"leases", []string{"source", "node", "expires_ms"}},

@@ -76,7 +76,9 @@ var schema = []string{
 		hash TEXT NOT NULL,
 		PRIMARY KEY (out, path)
 	);`,
-	// 6: relatedness scores kept between cycles (related.Memo), so a
+	// 6: each source's items_digest (ItemDigests), written with its
+	// items, so a cycle tells that nothing changed without reading them;
+	// relatedness scores kept between cycles (related.Memo), so a
 	// cycle scores only new items and edited articles, and each item's
 	// term vector and near-duplicate fingerprint, so it is tokenized and
 	// shingled once; and each article as parsed, by the bytes it was
@@ -85,7 +87,8 @@ var schema = []string{
 	// cover are those whose vector's generation is committed. Keyed by the
 	// output folder like outputs: each node of a fleet keeps its own,
 	// and a node's rows always agree with its score_sets row.
-	`CREATE TABLE score_sets (
+	`ALTER TABLE sources ADD COLUMN items_digest TEXT NOT NULL DEFAULT '';
+	CREATE TABLE score_sets (
 		out  TEXT PRIMARY KEY,
 		key  TEXT NOT NULL,
 		df   BLOB NOT NULL,

@@ -197,6 +197,7 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 			return fmt.Errorf("state: source %s: %w", src.Name, err)
 		}
 		stmt := tx.StmtContext(ctx, ins)
+		digest := sha256.New()
 		// HTML left unescaped: items are mostly HTML, and \u003c escapes
 		// make them larger and slower to decode on every later cycle.
 		var buf bytes.Buffer
@@ -215,6 +216,12 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 			if _, err := stmt.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, string(data)); err != nil {
 				return fmt.Errorf("state: source %s: %w", src.Name, err)
 			}
+			fmt.Fprintf(digest, "%d\x00%s\x00%d\x00", unix(it.FirstSeen), it.Hash, len(data))
+			digest.Write(data)
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE sources SET items_digest = ? WHERE name = ?`),
+			hex.EncodeToString(digest.Sum(nil)[:16]), src.Name); err != nil {
+			return fmt.Errorf("state: source %s: %w", src.Name, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -224,48 +231,34 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 }
 
 // ItemDigest sums up a source's stored items: how many, and a hash of
-// their stored form (every field, first-seen times, order).
+// their stored form (every field, first-seen times, order), made when
+// they were saved.
 type ItemDigest struct {
 	Count int
 	Sum   string
 }
 
-// ItemDigests returns every source's ItemDigest, reading the stored
-// items without decoding them: a cycle tells from these whether anything
-// it publishes changed, and decodes items only when something did.
+// ItemDigests returns every source's ItemDigest without reading its
+// items: a cycle tells from these whether anything it publishes changed,
+// and decodes items only when something did.
 func (s *Store) ItemDigests(ctx context.Context) (map[string]ItemDigest, error) {
-	rows, err := s.query(ctx, `SELECT source, first_seen, hash, data FROM items ORDER BY source, position`)
+	rows, err := s.query(ctx, `SELECT sources.name, sources.items_digest, COUNT(items.id) FROM sources
+		LEFT JOIN items ON items.source = sources.name GROUP BY sources.name, sources.items_digest`)
 	if err != nil {
 		return nil, fmt.Errorf("state: item digests: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]ItemDigest{}
-	var cur string
-	var n int
-	h := sha256.New()
-	end := func() {
-		if n > 0 {
-			out[cur] = ItemDigest{Count: n, Sum: hex.EncodeToString(h.Sum(nil)[:16])}
-		}
-		h.Reset()
-		n = 0
-	}
-	var name, hash string
-	var fs int64
-	var data []byte
 	for rows.Next() {
-		if err := rows.Scan(&name, &fs, &hash, &data); err != nil {
+		var name string
+		var d ItemDigest
+		if err := rows.Scan(&name, &d.Sum, &d.Count); err != nil {
 			return nil, fmt.Errorf("state: item digests: %w", err)
 		}
-		if name != cur {
-			end()
-			cur = name
+		if d.Count > 0 {
+			out[name] = d
 		}
-		fmt.Fprintf(h, "%d\x00%s\x00%d\x00", fs, hash, len(data))
-		h.Write(data)
-		n++
 	}
-	end()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("state: item digests: %w", err)
 	}
