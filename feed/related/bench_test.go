@@ -3,9 +3,12 @@ package related
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"runtime/metrics"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/braid-feeds/braid/feed"
 )
@@ -93,6 +96,12 @@ func BenchmarkScoreAndSelect(b *testing.B) {
 			items := s.items(size.items)
 			docs := s.docs(size.articles)
 			b.ReportAllocs()
+			// Allocated bytes per op overstate what scoring holds at once:
+			// peak-heap-MB is the most the heap held during the loop
+			// (garbage not yet collected included, as RSS sees it), less
+			// what it held before (the items and articles themselves).
+			peak := watchHeap()
+			defer func() { b.ReportMetric(peak()/1e6, "peak-heap-MB") }()
 			for b.Loop() {
 				ix := NewIndex(items, mustBackgroundWeights())
 				selected := 0
@@ -117,5 +126,35 @@ func BenchmarkLoadBackground(b *testing.B) {
 		if _, err := parseBackground(backgroundGz); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// watchHeap samples the heap every millisecond until the returned
+// function is called, which returns the largest heap seen above the heap
+// at the start, in bytes.
+func watchHeap() func() float64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	base := read()
+	var top uint64
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			top = max(top, read())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() float64 {
+		close(done)
+		<-stopped
+		return float64(top - min(top, base))
 	}
 }

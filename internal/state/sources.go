@@ -114,7 +114,7 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 
 // Items returns the source's last good items in their feed order.
 func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
-	q, err := s.stmt(ctx, `SELECT first_seen, hash, data FROM items WHERE source = ? ORDER BY position`)
+	q, err := s.stmt(ctx, `SELECT first_seen, hash, data, summary, content FROM items WHERE source = ? ORDER BY position`)
 	if err != nil {
 		return nil, fmt.Errorf("state: items of %s: %w", source, err)
 	}
@@ -127,12 +127,17 @@ func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
 	for rows.Next() {
 		var fs int64
 		var it Item
-		var data string
-		if err := rows.Scan(&fs, &it.Hash, &data); err != nil {
+		var data []byte
+		var summary, content string
+		if err := rows.Scan(&fs, &it.Hash, &data, &summary, &content); err != nil {
 			return nil, fmt.Errorf("state: items of %s: %w", source, err)
 		}
-		if err := json.Unmarshal([]byte(data), &it.Item); err != nil {
+		if err := json.Unmarshal(data, &it.Item); err != nil {
 			return nil, fmt.Errorf("state: items of %s: %w", source, err)
+		}
+		// Rows written before migration 7 have them in data instead.
+		if summary != "" || content != "" {
+			it.Summary, it.ContentHTML = summary, content
 		}
 		it.FirstSeen = fromUnix(fs)
 		out = append(out, it)
@@ -153,7 +158,7 @@ const upsertSource = `INSERT INTO sources(name, url, moved_to, etag, last_modifi
 
 const (
 	deleteItems = `DELETE FROM items WHERE source = ?`
-	insertItem  = `INSERT INTO items(source, id, position, first_seen, hash, data) VALUES(?,?,?,?,?,?)
+	insertItem  = `INSERT INTO items(source, id, position, first_seen, hash, data, summary, content) VALUES(?,?,?,?,?,?,?,?)
 		ON CONFLICT(source, id) DO NOTHING`
 )
 
@@ -206,18 +211,23 @@ func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error 
 		for i, it := range items {
 			// The origin is the source's own (kept once, in sources.feed);
 			// repeating it in every item only costs space and decoding.
+			// The summary and content go in columns of their own (see
+			// migration 7).
 			fi := it.Item
 			fi.Origin = nil
+			fi.Summary, fi.ContentHTML = "", ""
 			buf.Reset()
 			if err := enc.Encode(fi); err != nil {
 				return fmt.Errorf("state: source %s: %w", src.Name, err)
 			}
 			data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-			if _, err := stmt.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, string(data)); err != nil {
+			if _, err := stmt.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, string(data), []byte(it.Summary), []byte(it.ContentHTML)); err != nil {
 				return fmt.Errorf("state: source %s: %w", src.Name, err)
 			}
-			fmt.Fprintf(digest, "%d\x00%s\x00%d\x00", unix(it.FirstSeen), it.Hash, len(data))
+			fmt.Fprintf(digest, "%d\x00%s\x00%d\x00%d\x00%d\x00", unix(it.FirstSeen), it.Hash, len(data), len(it.Summary), len(it.ContentHTML))
 			digest.Write(data)
+			digest.Write([]byte(it.Summary))
+			digest.Write([]byte(it.ContentHTML))
 		}
 		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE sources SET items_digest = ? WHERE name = ?`),
 			hex.EncodeToString(digest.Sum(nil)[:16]), src.Name); err != nil {

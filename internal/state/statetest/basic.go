@@ -74,6 +74,32 @@ func testSourceItems(t *testing.T, fresh NewDSN) {
 	}
 }
 
+// testItemBodies: an item's summary and content come back byte for byte,
+// NUL and invalid UTF-8 included (PostgreSQL's text would refuse both),
+// and the rest of the item with them.
+func testItemBodies(t *testing.T, fresh NewDSN) {
+	ctx := context.Background()
+	s := open(t, fresh(t))
+	items := []state.Item{
+		{Item: feed.Item{ID: "a", Title: "Körper", Summary: "<p>sum\x00mary \xff\xfe</p>", ContentHTML: "<div>ü \"quoted\" \u2028</div>",
+			Categories: []string{"x"}, Published: t0}, FirstSeen: t0, Hash: "ha"},
+		{Item: feed.Item{ID: "b", Title: "No body"}, FirstSeen: t0, Hash: "hb"},
+	}
+	if err := s.SaveSource(ctx, state.Source{Name: "wire", URL: "https://w.example/f", Status: "ok"}, items); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Items(ctx, "wire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		got[i].FirstSeen, got[i].Published = got[i].FirstSeen.UTC(), got[i].Published.UTC()
+	}
+	if !reflect.DeepEqual(got, items) {
+		t.Errorf("items came back as\n%+v\nwant\n%+v", got, items)
+	}
+}
+
 // testSourceRoundTrip: every field comes back as saved, including the
 // large values PostgreSQL's 32-bit INTEGER would not hold.
 func testSourceRoundTrip(t *testing.T, fresh NewDSN) {

@@ -22,6 +22,7 @@ func Run(t *testing.T, fresh NewDSN) {
 	}{
 		{"ArticleFirstSeenStable", testArticleFirstSeen},
 		{"SourceItemsKeptUnlessReplaced", testSourceItems},
+		{"ItemBodiesByteForByte", testItemBodies},
 		{"ItemDigests", testItemDigests},
 		{"SourceRoundTrip", testSourceRoundTrip},
 		{"Meta", testMeta},
