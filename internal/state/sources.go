@@ -165,79 +165,134 @@ const (
 // SaveSource records a fetch outcome. When items is non-nil it replaces the
 // source's stored items; nil keeps them, which is what a failed or
 // not-modified fetch must do so nothing we had is lost. It is safe to
-// call from several goroutines: calls are serialised.
+// call from several goroutines, and returns once the outcome is
+// committed.
+//
+// Outcomes saved at the same time are committed together (a group
+// commit): while one transaction commits, the outcomes that arrive wait,
+// and the next caller to get the lock writes them all in one. A cycle's
+// fetches end in bursts, and a transaction each cost a first cycle of
+// 1,000 sources a third of a second in commits alone (a WAL flush each on
+// PostgreSQL). If a group fails, each of its outcomes is tried again in a
+// transaction of its own, so one bad outcome fails only its own caller.
 func (s *Store) SaveSource(ctx context.Context, src Source, items []Item) error {
+	req := &saveReq{ctx: ctx, src: src, items: items, done: make(chan error, 1)}
+	s.pendMu.Lock()
+	s.pending = append(s.pending, req)
+	s.pendMu.Unlock()
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
-	feedJSON, err := json.Marshal(src.Feed)
-	if err != nil {
-		return fmt.Errorf("state: source %s: %w", src.Name, err)
+	select {
+	case err := <-req.done: // committed by the caller before us
+		return err
+	default:
 	}
+	s.pendMu.Lock()
+	group := s.pending
+	s.pending = nil
+	s.pendMu.Unlock()
+	errs := make([]error, len(group))
+	if err := s.saveGroup(ctx, group); err != nil {
+		for i, r := range group {
+			errs[i] = s.saveGroup(r.ctx, []*saveReq{r})
+		}
+	}
+	for i, r := range group {
+		r.done <- errs[i]
+	}
+	return <-req.done
+}
+
+// saveReq is one SaveSource call waiting for its group's commit.
+type saveReq struct {
+	ctx   context.Context
+	src   Source
+	items []Item
+	done  chan error
+}
+
+// saveGroup writes the outcomes in one transaction.
+func (s *Store) saveGroup(ctx context.Context, group []*saveReq) error {
 	// Prepared before the transaction: it holds the only connection.
 	var stmts [3]*sql.Stmt
 	for i, q := range []string{upsertSource, deleteItems, insertItem} {
+		var err error
 		if stmts[i], err = s.stmt(ctx, q); err != nil {
-			return fmt.Errorf("state: source %s: %w", src.Name, err)
+			return fmt.Errorf("state: source %s: %w", group[0].src.Name, err)
 		}
 	}
-	upsert, del, ins := stmts[0], stmts[1], stmts[2]
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("state: source %s: %w", src.Name, err)
+		return fmt.Errorf("state: source %s: %w", group[0].src.Name, err)
 	}
 	defer tx.Rollback()
+	w := sourceWriter{tx: tx, upsert: tx.StmtContext(ctx, stmts[0]), del: tx.StmtContext(ctx, stmts[1]),
+		ins: tx.StmtContext(ctx, stmts[2]), digest: s.d.q(`UPDATE sources SET items_digest = ? WHERE name = ?`)}
+	for _, r := range group {
+		if err := w.save(ctx, r.src, r.items); err != nil {
+			return fmt.Errorf("state: source %s: %w", r.src.Name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("state: source %s: %w", group[0].src.Name, err)
+	}
+	return nil
+}
+
+// sourceWriter writes outcomes inside one transaction.
+type sourceWriter struct {
+	tx               *sql.Tx
+	upsert, del, ins *sql.Stmt
+	digest           string
+	buf              bytes.Buffer
+}
+
+func (w *sourceWriter) save(ctx context.Context, src Source, items []Item) error {
+	feedJSON, err := json.Marshal(src.Feed)
+	if err != nil {
+		return err
+	}
 	gone := 0
 	if src.Gone {
 		gone = 1
 	}
-	_, err = tx.StmtContext(ctx, upsert).ExecContext(ctx,
+	_, err = w.upsert.ExecContext(ctx,
 		src.Name, src.URL, src.MovedTo, src.ETag, src.LastModified, src.Status, src.HTTPStatus,
 		src.ErrorClass, src.Error, unix(src.LastAttempt), unix(src.LastSuccess), src.Failures,
 		unix(src.NextFetch), unix(src.HintNext), int64(src.TTL/time.Second), gone, string(feedJSON), src.FetchedBy)
-	if err != nil {
-		return fmt.Errorf("state: source %s: %w", src.Name, err)
+	if err != nil || items == nil {
+		return err
 	}
-	if items != nil {
-		if _, err := tx.StmtContext(ctx, del).ExecContext(ctx, src.Name); err != nil {
-			return fmt.Errorf("state: source %s: %w", src.Name, err)
-		}
-		stmt := tx.StmtContext(ctx, ins)
-		digest := sha256.New()
-		// HTML left unescaped: items are mostly HTML, and \u003c escapes
-		// make them larger and slower to decode on every later cycle.
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		for i, it := range items {
-			// The origin is the source's own (kept once, in sources.feed);
-			// repeating it in every item only costs space and decoding.
-			// The summary and content go in columns of their own (see
-			// migration 7).
-			fi := it.Item
-			fi.Origin = nil
-			fi.Summary, fi.ContentHTML = "", ""
-			buf.Reset()
-			if err := enc.Encode(fi); err != nil {
-				return fmt.Errorf("state: source %s: %w", src.Name, err)
-			}
-			data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-			if _, err := stmt.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, string(data), []byte(it.Summary), []byte(it.ContentHTML)); err != nil {
-				return fmt.Errorf("state: source %s: %w", src.Name, err)
-			}
-			fmt.Fprintf(digest, "%d\x00%s\x00%d\x00%d\x00%d\x00", unix(it.FirstSeen), it.Hash, len(data), len(it.Summary), len(it.ContentHTML))
-			digest.Write(data)
-			digest.Write([]byte(it.Summary))
-			digest.Write([]byte(it.ContentHTML))
-		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE sources SET items_digest = ? WHERE name = ?`),
-			hex.EncodeToString(digest.Sum(nil)[:16]), src.Name); err != nil {
-			return fmt.Errorf("state: source %s: %w", src.Name, err)
-		}
+	if _, err := w.del.ExecContext(ctx, src.Name); err != nil {
+		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("state: source %s: %w", src.Name, err)
+	digest := sha256.New()
+	// HTML left unescaped: items are mostly HTML, and \u003c escapes
+	// make them larger and slower to decode on every later cycle.
+	enc := json.NewEncoder(&w.buf)
+	enc.SetEscapeHTML(false)
+	for i, it := range items {
+		// The origin is the source's own (kept once, in sources.feed);
+		// repeating it in every item only costs space and decoding. The
+		// summary and content go in columns of their own (migration 7).
+		fi := it.Item
+		fi.Origin = nil
+		fi.Summary, fi.ContentHTML = "", ""
+		w.buf.Reset()
+		if err := enc.Encode(fi); err != nil {
+			return err
+		}
+		data := bytes.TrimSuffix(w.buf.Bytes(), []byte("\n"))
+		if _, err := w.ins.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, string(data), []byte(it.Summary), []byte(it.ContentHTML)); err != nil {
+			return err
+		}
+		fmt.Fprintf(digest, "%d\x00%s\x00%d\x00%d\x00%d\x00", unix(it.FirstSeen), it.Hash, len(data), len(it.Summary), len(it.ContentHTML))
+		digest.Write(data)
+		digest.Write([]byte(it.Summary))
+		digest.Write([]byte(it.ContentHTML))
 	}
-	return nil
+	_, err = w.tx.ExecContext(ctx, w.digest, hex.EncodeToString(digest.Sum(nil)[:16]), src.Name)
+	return err
 }
 
 // ItemDigest sums up a source's stored items: how many, and a hash of

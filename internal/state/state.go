@@ -28,10 +28,14 @@ type Store struct {
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
 
-	// saveMu serialises SaveSource: sources fetch concurrently, and their
-	// outcomes are written one at a time by the store itself rather than
-	// by a lock every caller must remember to pass around.
+	// saveMu serialises SaveSource's commits: sources fetch concurrently,
+	// and their outcomes are written one group at a time by the store
+	// itself rather than by a lock every caller must remember to pass
+	// around.
 	saveMu sync.Mutex
+	// pending are the SaveSource calls waiting to be committed together.
+	pendMu  sync.Mutex
+	pending []*saveReq
 }
 
 // ErrNotFound is returned when a source has no state yet.

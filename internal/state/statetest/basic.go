@@ -3,8 +3,10 @@ package statetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,6 +99,45 @@ func testItemBodies(t *testing.T, fresh NewDSN) {
 	}
 	if !reflect.DeepEqual(got, items) {
 		t.Errorf("items came back as\n%+v\nwant\n%+v", got, items)
+	}
+}
+
+// testConcurrentSaves: outcomes saved at once (committed in groups) are
+// all kept, each with its own items; one the database refuses (a NUL in
+// a PostgreSQL text column) fails alone.
+func testConcurrentSaves(t *testing.T, fresh NewDSN) {
+	ctx := context.Background()
+	s := open(t, fresh(t))
+	const n = 40
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			name := fmt.Sprintf("src-%02d", i)
+			src := state.Source{Name: name, URL: "https://w.example/" + name, Status: "ok"}
+			if i == 7 {
+				src.URL += "\x00"
+			}
+			items := []state.Item{{Item: feed.Item{ID: name + "/1", Title: name, Summary: "<p>" + name + "</p>"}, FirstSeen: t0, Hash: "h"}}
+			errs[i] = s.SaveSource(ctx, src, items)
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		name := fmt.Sprintf("src-%02d", i)
+		items, err := s.Items(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs[i] != nil {
+			if i != 7 || len(items) != 0 {
+				t.Errorf("%s: %v, %d items kept", name, errs[i], len(items))
+			}
+			continue
+		}
+		if len(items) != 1 || items[0].Title != name || items[0].Summary != "<p>"+name+"</p>" {
+			t.Errorf("%s: items %+v", name, items)
+		}
 	}
 }
 

@@ -23,6 +23,7 @@ func Run(t *testing.T, fresh NewDSN) {
 		{"ArticleFirstSeenStable", testArticleFirstSeen},
 		{"SourceItemsKeptUnlessReplaced", testSourceItems},
 		{"ItemBodiesByteForByte", testItemBodies},
+		{"ConcurrentSavesCommittedInGroups", testConcurrentSaves},
 		{"ItemDigests", testItemDigests},
 		{"SourceRoundTrip", testSourceRoundTrip},
 		{"Meta", testMeta},
