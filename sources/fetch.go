@@ -185,17 +185,28 @@ func (f *Fetcher) load(ctx context.Context, name string) (state.Source, stored, 
 	return st, decoded(prev), err
 }
 
-// LoadStored reads the items of a Result that left them in the state
-// (Options.DeferStored).
-func LoadStored(ctx context.Context, store Store, r *Result) error {
-	if !r.Stored || r.Items != nil {
+// LoadStored reads the items of the Results that left them in the state
+// (Options.DeferStored), in one read.
+func LoadStored(ctx context.Context, store Store, results []Result) error {
+	var names []string
+	for i := range results {
+		if r := &results[i]; r.Stored && r.Items == nil {
+			names = append(names, r.Name)
+		}
+	}
+	if len(names) == 0 {
 		return nil
 	}
-	items, err := store.Items(ctx, r.Name)
+	items, err := store.ItemsOf(ctx, names)
 	if err != nil {
 		return err
 	}
-	r.Items = StoredItems(items, r.Origin)
+	for i := range results {
+		if r := &results[i]; r.Stored && r.Items == nil {
+			r.Items = StoredItems(items[r.Name], r.Origin)
+			delete(items, r.Name) // let them go as they are copied
+		}
+	}
 	return nil
 }
 

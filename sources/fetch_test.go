@@ -868,9 +868,11 @@ func TestDeferStored(t *testing.T) {
 		if got.Stored != stored || (stored && got.Items != nil) {
 			t.Fatalf("step %d (%s): Stored %v with %d items; want Stored %v", i, got.Status, got.Stored, len(got.Items), stored)
 		}
-		if err := LoadStored(context.Background(), lazy.store, &got); err != nil {
+		loaded := []Result{got}
+		if err := LoadStored(context.Background(), lazy.store, loaded); err != nil {
 			t.Fatal(err)
 		}
+		got = loaded[0]
 		if got.Status != want.Status || !reflect.DeepEqual(noOrigin(got.Items), noOrigin(want.Items)) {
 			t.Fatalf("step %d: deferred %s %v, plain %s %v", i, got.Status, ids(got.Items), want.Status, ids(want.Items))
 		}

@@ -82,11 +82,11 @@ func (c *run) collect(ctx context.Context) error {
 		return nil
 	}
 	c.pool = []feed.Item{}
+	if err := sources.LoadStored(ctx, c.opt.Store, c.results); err != nil {
+		return err
+	}
 	for i := range c.results {
 		r := &c.results[i]
-		if err := sources.LoadStored(ctx, c.opt.Store, r); err != nil {
-			return err
-		}
 		for j := range r.Items {
 			feed.Bound(&r.Items[j], c.cfg.Related.MaxItemBytes)
 		}

@@ -114,7 +114,7 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 
 // Items returns the source's last good items in their feed order.
 func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
-	q, err := s.stmt(ctx, `SELECT first_seen, hash, data, summary, content FROM items WHERE source = ? ORDER BY position`)
+	q, err := s.stmt(ctx, `SELECT source, first_seen, hash, data, summary, content FROM items WHERE source = ? ORDER BY position`)
 	if err != nil {
 		return nil, fmt.Errorf("state: items of %s: %w", source, err)
 	}
@@ -122,27 +122,65 @@ func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state: items of %s: %w", source, err)
 	}
-	defer rows.Close()
 	var out []Item
+	err = scanItems(rows, nil, func(_ string, it Item) { out = append(out, it) })
+	if err != nil {
+		return nil, fmt.Errorf("state: items of %s: %w", source, err)
+	}
+	return out, nil
+}
+
+// ItemsOf returns the items of each named source, as Items does, in one
+// query: a cycle that reads the kept items of 1,000 sources spent a
+// quarter of that reading in a query each.
+func (s *Store) ItemsOf(ctx context.Context, sources []string) (map[string][]Item, error) {
+	want := make(map[string]bool, len(sources))
+	for _, n := range sources {
+		want[n] = true
+	}
+	out := make(map[string][]Item, len(sources))
+	if len(sources) == 0 {
+		return out, nil
+	}
+	rows, err := s.query(ctx, `SELECT source, first_seen, hash, data, summary, content FROM items ORDER BY source, position`)
+	if err != nil {
+		return nil, fmt.Errorf("state: items: %w", err)
+	}
+	err = scanItems(rows, want, func(src string, it Item) { out[src] = append(out[src], it) })
+	if err != nil {
+		return nil, fmt.Errorf("state: items: %w", err)
+	}
+	return out, nil
+}
+
+// scanItems decodes rows of (source, first_seen, hash, data, summary,
+// content), skipping those of sources not in want (nil: none skipped),
+// and closes them.
+func scanItems(rows *sql.Rows, want map[string]bool, fn func(source string, it Item)) error {
+	defer rows.Close()
 	for rows.Next() {
+		var src string
 		var fs int64
 		var it Item
 		var data []byte
 		var summary, content string
-		if err := rows.Scan(&fs, &it.Hash, &data, &summary, &content); err != nil {
-			return nil, fmt.Errorf("state: items of %s: %w", source, err)
+		if err := rows.Scan(&src, &fs, &it.Hash, &data, &summary, &content); err != nil {
+			return err
+		}
+		if want != nil && !want[src] {
+			continue
 		}
 		if err := json.Unmarshal(data, &it.Item); err != nil {
-			return nil, fmt.Errorf("state: items of %s: %w", source, err)
+			return fmt.Errorf("%s: %w", src, err)
 		}
 		// Rows written before migration 7 have them in data instead.
 		if summary != "" || content != "" {
 			it.Summary, it.ContentHTML = summary, content
 		}
 		it.FirstSeen = fromUnix(fs)
-		out = append(out, it)
+		fn(src, it)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 const upsertSource = `INSERT INTO sources(name, url, moved_to, etag, last_modified, status, http_status,

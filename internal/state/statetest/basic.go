@@ -62,6 +62,17 @@ func testSourceItems(t *testing.T, fresh NewDSN) {
 	if err != nil || back.Failures != 1 || back.ETag != `"x"` || !back.LastSuccess.Equal(t0) || back.Feed.Title != "Wire" {
 		t.Errorf("source: %+v %v", back, err)
 	}
+	if err := s.SaveSource(ctx, state.Source{Name: "other", URL: "https://o.example/f"}, []state.Item{{Item: feed.Item{ID: "o"}, FirstSeen: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	// ItemsOf reads several sources' items at once: the same items, only
+	// of the sources named.
+	if of, err := s.ItemsOf(ctx, []string{"wire", "absent"}); err != nil || len(of) != 1 || !reflect.DeepEqual(of["wire"], got) {
+		t.Errorf("ItemsOf = %+v, %v; want only wire's %+v", of, err, got)
+	}
+	if err := s.PruneSources(ctx, []string{"wire"}); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := s.ItemCounts(ctx); err != nil || !reflect.DeepEqual(n, map[string]int{"wire": 2}) {
 		t.Errorf("item counts %v %v", n, err)
 	}
