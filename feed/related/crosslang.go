@@ -46,11 +46,17 @@ const (
 	occCyr                       // written in Cyrillic
 	occRun                       // a run of capitalized words
 	occAcronym                   // written in capitals ("BFI")
+	occPivot                     // a number or a word of the pivot lexicon: it crosses languages (pivot.go)
+	occForeign                   // a Latin-script word the lexicon translated: not English
+	occNumber                    // written in digits: no language
 )
 
 // occFlags are the flags of one occurrence.
 func occFlags(t *term) uint8 {
 	var f uint8
+	if t.number {
+		return occPivot | occNumber
+	}
 	if strings.HasPrefix(t.key, "name:") {
 		f |= occRun
 		if !t.runAtStart {
@@ -65,6 +71,12 @@ func occFlags(t *term) uint8 {
 	if t.lower {
 		f |= occLower
 	}
+	if t.foreign {
+		f |= occForeign
+	}
+	if f&occRun == 0 && crossesAsWord(t.key) {
+		f |= occPivot
+	}
 	if len(t.surface) > 0 && t.surface[0] >= 0x80 && hasCyrillic(t.surface) {
 		f |= occCyr
 	}
@@ -78,8 +90,8 @@ func occFlags(t *term) uint8 {
 type langCounter struct{ cyr, latin, en, other int }
 
 func (c *langCounter) add(fl uint8, english bool) {
-	if fl&occRun != 0 {
-		return // its words are counted one by one
+	if fl&(occRun|occNumber) != 0 {
+		return // a run's words are counted one by one; digits are no language
 	}
 	if fl&occCyr != 0 {
 		c.cyr++
@@ -89,7 +101,7 @@ func (c *langCounter) add(fl uint8, english bool) {
 	if fl&occLower == 0 {
 		return
 	}
-	if english {
+	if english && fl&occForeign == 0 {
 		c.en++
 	} else {
 		c.other++
@@ -106,12 +118,18 @@ func (c *langCounter) lang() lang {
 	return langEnglish
 }
 
-// surelyName reports whether a term of a text in language l is surely a
-// name, so that it counts in the text's cross-language norm even when
-// the other text lacks it. Where nouns are capitalized (German) or the
-// language is unknown, only acronyms and runs are; in English and the
-// Cyrillic languages, a capital mid-sentence is a name.
+// surelyName reports whether a term of a text in language l surely
+// crosses languages, so that it counts in the text's cross-language norm
+// even when the other text lacks it: a name, or a number or word of the
+// pivot lexicon (pivot.go), which the other text would have written
+// under the same key had it told the same event. Where nouns are
+// capitalized (German) or the language is unknown, only acronyms and
+// runs are sure names; in English and the Cyrillic languages, a capital
+// mid-sentence is a name.
 func surelyName(fl uint8, l lang) bool {
+	if fl&occPivot != 0 {
+		return true
+	}
 	if l == langOtherLatin {
 		return fl&occAcronym != 0
 	}
