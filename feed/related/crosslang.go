@@ -19,8 +19,12 @@ import "strings"
 // anchors (the names and proper nouns of the story) plus any other term
 // the item shares; on the item's side the words it surely writes as
 // names (capitalized mid-sentence, acronyms, runs of capitalized words
-// not at the start of a sentence) plus any other term the article
-// shares. A word whose capital says nothing (the first word of a
+// not at the start of a sentence) and its numbers and pivot-lexicon
+// words (pivot.go: "двенадцать горняков" is "twelve miners" there), plus
+// any other term the article shares. Numbers and event words are what
+// lets a German item naming only the town ("zwölf Bergleute …
+// gerettet") pass the evidence rules; an item's event words the article
+// lacks ("фестиваль") lower its score. A word whose capital says nothing (the first word of a
 // sentence, or any capitalized word in a language that capitalizes its
 // nouns) is a name only if the article has it. The evidence rules (two
 // informative terms, anchors) are the same as for any pair, so a Russian
