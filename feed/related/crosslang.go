@@ -19,8 +19,12 @@ import "strings"
 // anchors (the names and proper nouns of the story) plus any other term
 // the item shares; on the item's side the words it surely writes as
 // names (capitalized mid-sentence, acronyms, runs of capitalized words
-// not at the start of a sentence) plus any other term the article
-// shares. A word whose capital says nothing (the first word of a
+// not at the start of a sentence) and its numbers and pivot-lexicon
+// words (pivot.go: "двенадцать горняков" is "twelve miners" there), plus
+// any other term the article shares. Numbers and event words are what
+// lets a German item naming only the town ("zwölf Bergleute …
+// gerettet") pass the evidence rules; an item's event words the article
+// lacks ("фестиваль") lower its score. A word whose capital says nothing (the first word of a
 // sentence, or any capitalized word in a language that capitalizes its
 // nouns) is a name only if the article has it. The evidence rules (two
 // informative terms, anchors) are the same as for any pair, so a Russian
@@ -46,11 +50,17 @@ const (
 	occCyr                       // written in Cyrillic
 	occRun                       // a run of capitalized words
 	occAcronym                   // written in capitals ("BFI")
+	occPivot                     // a number or a word of the pivot lexicon: it crosses languages (pivot.go)
+	occForeign                   // a Latin-script word the lexicon translated: not English
+	occNumber                    // written in digits: no language
 )
 
 // occFlags are the flags of one occurrence.
 func occFlags(t *term) uint8 {
 	var f uint8
+	if t.number {
+		return occPivot | occNumber
+	}
 	if strings.HasPrefix(t.key, "name:") {
 		f |= occRun
 		if !t.runAtStart {
@@ -65,6 +75,12 @@ func occFlags(t *term) uint8 {
 	if t.lower {
 		f |= occLower
 	}
+	if t.foreign {
+		f |= occForeign
+	}
+	if f&occRun == 0 && crossesAsWord(t.key) {
+		f |= occPivot
+	}
 	if len(t.surface) > 0 && t.surface[0] >= 0x80 && hasCyrillic(t.surface) {
 		f |= occCyr
 	}
@@ -78,8 +94,8 @@ func occFlags(t *term) uint8 {
 type langCounter struct{ cyr, latin, en, other int }
 
 func (c *langCounter) add(fl uint8, english bool) {
-	if fl&occRun != 0 {
-		return // its words are counted one by one
+	if fl&(occRun|occNumber) != 0 {
+		return // a run's words are counted one by one; digits are no language
 	}
 	if fl&occCyr != 0 {
 		c.cyr++
@@ -89,7 +105,7 @@ func (c *langCounter) add(fl uint8, english bool) {
 	if fl&occLower == 0 {
 		return
 	}
-	if english {
+	if english && fl&occForeign == 0 {
 		c.en++
 	} else {
 		c.other++
@@ -106,12 +122,18 @@ func (c *langCounter) lang() lang {
 	return langEnglish
 }
 
-// surelyName reports whether a term of a text in language l is surely a
-// name, so that it counts in the text's cross-language norm even when
-// the other text lacks it. Where nouns are capitalized (German) or the
-// language is unknown, only acronyms and runs are; in English and the
-// Cyrillic languages, a capital mid-sentence is a name.
+// surelyName reports whether a term of a text in language l surely
+// crosses languages, so that it counts in the text's cross-language norm
+// even when the other text lacks it: a name, or a number or word of the
+// pivot lexicon (pivot.go), which the other text would have written
+// under the same key had it told the same event. Where nouns are
+// capitalized (German) or the language is unknown, only acronyms and
+// runs are sure names; in English and the Cyrillic languages, a capital
+// mid-sentence is a name.
 func surelyName(fl uint8, l lang) bool {
+	if fl&occPivot != 0 {
+		return true
+	}
 	if l == langOtherLatin {
 		return fl&occAcronym != 0
 	}

@@ -20,7 +20,7 @@ import (
 // ScoringVersion names the scoring method. Bump it whenever a change
 // to tokenizing, weighing or scoring could change a score: a Memo made
 // under another version is thrown away and every article is rescored.
-const ScoringVersion = 1
+const ScoringVersion = 2
 
 // Memo is what scoring found in earlier cycles, kept so that a cycle
 // scores only what changed (issue 12): each article's matches at or over

@@ -28,6 +28,10 @@ type term struct {
 	// runAtStart: a name run whose first word began a sentence ("Мэр
 	// Олег Сабуров": its first capital may say nothing).
 	runAtStart bool
+	// number: written in digits ("12", "2,000"); foreign: a Latin-script
+	// word the pivot lexicon translated ("zwölf", "Bergleute"), not
+	// English whatever its key (pivot.go).
+	number, foreign bool
 }
 
 var foldT = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
@@ -76,10 +80,14 @@ func englishStem(w string) string {
 	return english.Stem(w, false)
 }
 
-// wordKey is a folded word's index key: its stem, or for a capitalized
-// Cyrillic word (a name, most likely) its transliterated stem, so names
-// meet across scripts.
+// wordKey is a folded word's index key: the English key of a word the
+// pivot lexicon translates (pivot.go), else its stem, or for a
+// capitalized Cyrillic word (a name, most likely) its transliterated
+// stem, so names meet across scripts.
 func wordKey(folded string, capital bool) string {
+	if k, ok := pivotKey(folded); ok {
+		return k // a word the lexicon translates: its English key
+	}
 	if capital && hasCyrillic(folded) {
 		return cyrillicNameKey(folded)
 	}
@@ -164,6 +172,8 @@ func splitWords(text string) []word {
 			}
 		case (r == '\'' || r == '’') && start >= 0 && nextIsLetter(i+size):
 			// inside a word: "don't", "O’Brien"
+		case (r == ',' || r == '.' || r == '\u00a0' || r == '\u202f') && start >= 0 && isDigitByte(text[i-1]) && i+size < len(text) && isDigitByte(text[i+size]):
+			// inside a number: "2,000", "60.000", "3.5"
 		case r == '-' && start >= 0 && nextIsLetter(i+size):
 			// "e-commerce", "Rosfin-linked": split, but stay in the name run.
 			flush(i)
@@ -257,8 +267,14 @@ func tokenizeWith(text string, key func(string, bool) string) []term {
 			endRun()
 			continue
 		}
-		stop := isStop(w.folded)
-		if stop || isAllDigits(w.folded) {
+		if isNumber(w.folded) {
+			endRun()
+			if k := numberKey(w.folded); k != "" {
+				out = append(out, term{key: k, surface: w.raw, number: true})
+			}
+			continue
+		}
+		if isStop(w.folded) || isAllDigits(w.folded) {
 			endRun()
 			continue
 		}
@@ -271,10 +287,26 @@ func tokenizeWith(text string, key func(string, bool) string) []term {
 		}
 		out = append(out, term{key: k, surface: strings.ToLower(w.raw),
 			proper: w.capital && !w.sentStart, sentStart: w.sentStart, acronym: isAcronym(w.raw),
-			lower: !w.capital})
+			lower: !w.capital, foreign: isForeignForm(w.folded)})
 	}
 	endRun()
 	return out
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// isNumber reports whether a word is a number in ASCII digits, maybe with
+// separators inside ("2,000"): splitWords keeps those only between digits.
+func isNumber(w string) bool {
+	if w == "" || !isDigitByte(w[0]) {
+		return false
+	}
+	for _, r := range w {
+		if !(r >= '0' && r <= '9' || r == ',' || r == '.' || r == '\u00a0' || r == '\u202f') {
+			return false
+		}
+	}
+	return true
 }
 
 func isAllDigits(s string) bool {
