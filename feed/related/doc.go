@@ -30,14 +30,17 @@
 //
 // Across languages: each item and article is classed as English,
 // another Latin-script language (most of its lower-case words unknown to
-// the background) or Cyrillic. A pair whose classes differ can share
-// only names, so its cosine is taken over what can cross: the article's
-// anchors and the item's sure names (capitalized mid-sentence, acronyms;
-// in a language that capitalizes nouns, acronyms only), plus any term
-// the two do share. A Russian item naming the story's mayor and town
-// scores like an English one would; the evidence rules are unchanged, so
-// a foreign item sharing one name (a namesake footballer, the town in
-// another event, but also a true item naming only the town) is weak.
+// the background) or Cyrillic. A pair whose classes differ shares few
+// words, so its cosine is taken over what can cross: the article's
+// anchors, the item's sure names (capitalized mid-sentence, acronyms; in
+// a language that capitalizes nouns, acronyms only), numbers and the
+// event words of a small pivot lexicon ("шахта" and "Bergwerk" meet
+// "mine", "zwölf" and "12" meet "twelve": pivot.go), plus any term the
+// two do share. A Russian item naming the story's mayor and town scores
+// like an English one would; the evidence rules are unchanged, so a
+// foreign item sharing one name and nothing else (a namesake footballer)
+// stays weak, while one that also shares the story's numbers and event
+// words does not.
 //
 // Between cycles: since a score depends on the article, the item and the
 // weights only, a Memo keeps each article's matches, query and terms,

@@ -15,20 +15,16 @@ import (
 // evalPools are the pools every corpus is scored on, smallest first.
 var evalPools = []string{"tiny", "medium", "large"}
 
-// Quality floors the shipped defaults meet on every corpus and pool: the
-// targets of issue 11, on the tune split and (since items in another
-// language are scored on what crosses languages, tuned on
-// eval4-crosslang only) on the holdout split too.
+// Quality floors the shipped defaults meet on every corpus, split and
+// pool: the targets of issue 11. Holdout splits were run only after
+// tuning; eval4-crosslang (items in other languages) reached them once
+// numbers and the pivot lexicon's event words crossed languages
+// (feed/related/pivot.go): before, a German and a Ukrainian item sharing
+// a single name with the article were missed (0.86).
 const (
-	minPrecision      = 0.95
-	minRecall2        = 0.95
-	minRecall2Holdout = minRecall2
-	maxVariation      = 0.05
-	// minRecall2CrossLang is the floor of testdata/eval4-crosslang: the
-	// issue's target since numbers and the pivot lexicon's event words
-	// cross languages (feed/related/pivot.go). Before them it was 0.85:
-	// a German and a Ukrainian item shared a single name with the article.
-	minRecall2CrossLang = minRecall2
+	minPrecision = 0.95
+	minRecall2   = 0.95
+	maxVariation = 0.05
 )
 
 // evalResult is one article scored against one pool.
@@ -226,16 +222,9 @@ func TestRelatednessAcrossPools(t *testing.T) {
 					s := summarize(byPool[p], set)
 					fmt.Fprintf(&table, "| %s | %s | %s | %d | %d | %.2f | %.2f (%d/%d) | %.1f %% |\n",
 						c.name, set, p, sizes[p], s.selected, s.precision(), s.recall(), s.hits2, s.relevant2, 100*v)
-					floor := minRecall2
-					if set == "holdout" {
-						floor = minRecall2Holdout
-					}
-					if c.name == "eval4-crosslang" {
-						floor = min(floor, minRecall2CrossLang)
-					}
-					if s.precision() < minPrecision || s.recall() < floor {
+					if s.precision() < minPrecision || s.recall() < minRecall2 {
 						t.Errorf("%s pool (%s): precision %.2f, grade-2 recall %.2f; want ≥ %.2f and ≥ %.2f",
-							p, set, s.precision(), s.recall(), minPrecision, floor)
+							p, set, s.precision(), s.recall(), minPrecision, minRecall2)
 					}
 				}
 			}
