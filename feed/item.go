@@ -62,6 +62,12 @@ type Item struct {
 	// story, not one per outlet. Merge turns them into a line of the
 	// published content.
 	AlsoReportedBy []Report `json:",omitempty"`
+	// Digest identifies what the source sent for an external item
+	// (title, link, summary, content, categories), "" for local items.
+	// Sources set it; it lets a cycle tell that a kept item's text is
+	// the one it scored before without reading that text, so kept items
+	// are read without their summary and content until one is needed.
+	Digest string `json:"-"`
 }
 
 // Report is another outlet's copy of a story braid shows once.

@@ -31,15 +31,18 @@ type Duplicate struct {
 // dropped ones are returned too, so `braid explain` can say what they
 // duplicate.
 func Dedupe(items []Item) (kept []Item, dups []Duplicate) {
-	kept, _, dups = DedupeWith(items, nil)
+	kept, _, dups = DedupeWith(items, nil, nil)
 	return kept, dups
 }
 
 // DedupeWith is Dedupe given the near-duplicate fingerprints a cycle kept:
 // prints[i], when not nil, is NearPrintOf(&items[i]). The result is the
 // same; only the fingerprints not given are computed, and filled in, for
-// the caller to keep. from[k] is the position in items of kept[k].
-func DedupeWith(items []Item, prints []NearPrint) (kept []Item, from []int, dups []Duplicate) {
+// the caller to keep. from[k] is the position in items of kept[k]. fill,
+// when not nil, gives an item read without its summary and content its
+// text (see Item.Digest) before its body is shingled: only items without
+// a fingerprint and the few that share a band with another need theirs.
+func DedupeWith(items []Item, prints []NearPrint, fill func(*Item)) (kept []Item, from []int, dups []Duplicate) {
 	exact, how := exactOwners(items)
 	var rest []int
 	for i, o := range exact {
@@ -47,7 +50,7 @@ func DedupeWith(items []Item, prints []NearPrint) (kept []Item, from []int, dups
 			rest = append(rest, i)
 		}
 	}
-	near := groupNear(items, rest, prints)
+	near := groupNear(items, rest, prints, fill)
 	keeperOf := func(i int) int {
 		if exact[i] >= 0 {
 			i = exact[i]

@@ -20,6 +20,15 @@ const NearThreshold = 0.5
 // exact dedupe.
 const MinNearWords = 20
 
+// minSharedBands is how many MinHash bands two fingerprints must share
+// for their bodies to be compared (see minhash.go). One band is shared by
+// chance by a quarter of the pairs of a tenth's similarity, mostly two
+// stories on one topic; two bands by 4 % of them, while a pair at the
+// threshold shares two with probability 0.9988 (0.99999 at 0.6). Bodies
+// are compared by their shingles, and a kept item's shingles need its
+// text read back from the state: each pair not compared is a read saved.
+const minSharedBands = 2
+
 // maxBucketWalk caps how many earlier items one band bucket offers as
 // candidates. Only a pathological pool fills a bucket that much (a
 // thousand copies of one text all join the first copy's group after one
@@ -113,8 +122,9 @@ func printOf(set []uint64) NearPrint {
 // shares a MinHash band with, and joins their group when the exact
 // Jaccard of their shingle sets reaches NearThreshold. A group keeps its
 // earliest item in seenOrder. prints, when given, hold the items'
-// fingerprints; a nil entry is computed and filled in.
-func groupNear(items []Item, idx []int, prints []NearPrint) nearGroups {
+// fingerprints; a nil entry is computed and filled in. fill, when not
+// nil, gives an item its text before it is shingled.
+func groupNear(items []Item, idx []int, prints []NearPrint, fill func(*Item)) nearGroups {
 	order := seenOrder(items, idx)
 	// Shingle sets are made when first needed: for every item without a
 	// kept fingerprint, and for the few with one that share a band.
@@ -122,6 +132,9 @@ func groupNear(items []Item, idx []int, prints []NearPrint) nearGroups {
 	made := make([]bool, len(order))
 	set := func(p int) []uint64 {
 		if !made[p] {
+			if fill != nil {
+				fill(&items[order[p]])
+			}
 			sets[p], made[p] = shingleSet(&items[order[p]]), true
 		}
 		return sets[p]
@@ -152,16 +165,29 @@ func groupNear(items []Item, idx []int, prints []NearPrint) nearGroups {
 		}
 	}
 	bi := newBandIndex(byPos)
+	// For each item, the earlier items it shares bands with, first met
+	// first, and how many bands each shares (stamp says whose count it is).
+	var cands []int
+	shared := make([]int32, len(order))
+	stamp := make([]int32, len(order))
 	for p := range order {
+		cands = cands[:0]
 		for j := range byPos[p] {
 			bi.each(p, j, func(q int) {
-				if uf.find(q) == uf.find(p) {
-					return
+				if stamp[q] != int32(p)+1 {
+					stamp[q], shared[q] = int32(p)+1, 0
+					cands = append(cands, q)
 				}
-				if sim := jaccard(set(p), set(q)); sim >= NearThreshold {
-					link(p, q, sim)
-				}
+				shared[q]++
 			})
+		}
+		for _, q := range cands {
+			if shared[q] < minSharedBands || uf.find(q) == uf.find(p) {
+				continue
+			}
+			if sim := jaccard(set(p), set(q)); sim >= NearThreshold {
+				link(p, q, sim)
+			}
 		}
 	}
 	g := nearGroups{keeper: make([]int, len(items)), edge: make([]nearEdge, len(items))}

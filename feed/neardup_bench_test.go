@@ -75,7 +75,7 @@ func BenchmarkGroupNear(b *testing.B) {
 	b.Run("fresh", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			groupNear(items, idx, nil)
+			groupNear(items, idx, nil, nil)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/item")
 	})
@@ -87,7 +87,7 @@ func BenchmarkGroupNear(b *testing.B) {
 	b.Run("kept", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			groupNear(items, idx, prints)
+			groupNear(items, idx, prints, nil)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/item")
 	})

@@ -1,7 +1,9 @@
 package feed
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +57,49 @@ func TestBodySimilarity(t *testing.T) {
 				t.Errorf("not symmetric: %.3f one way, %.3f the other", got, back)
 			}
 		})
+	}
+}
+
+// TestCandidatesAtTheThreshold: pairs a little over the threshold share
+// the two bands that make them candidates (minSharedBands), as the
+// binomial in minhash.go says: at Jaccard 0.6, all but about one in
+// 100,000; pairs at 0.1 rarely do (about 4 %).
+func TestCandidatesAtTheThreshold(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	set := func(n int) []uint64 {
+		out := make([]uint64, n)
+		for i := range out {
+			out[i] = r.Uint64()
+		}
+		return out
+	}
+	candidates := func(common, own int) int {
+		n := 0
+		for range 1000 {
+			s := set(common)
+			a, b := slices.Concat(s, set(own)), slices.Concat(s, set(own))
+			slices.Sort(a)
+			slices.Sort(b)
+			pa, pb := printOf(a), printOf(b)
+			shared := 0
+			for j := range pa {
+				if pa[j] == pb[j] {
+					shared++
+				}
+			}
+			if shared >= minSharedBands {
+				n++
+			}
+		}
+		return n
+	}
+	// 60 common of 100: Jaccard 0.6.
+	if n := candidates(60, 20); n < 999 {
+		t.Errorf("at Jaccard 0.6, %d of 1,000 pairs are candidates; want ≥ 999", n)
+	}
+	// 20 common of 200: Jaccard 0.1.
+	if n := candidates(20, 90); n > 80 {
+		t.Errorf("at Jaccard 0.1, %d of 1,000 pairs are candidates; want about 40", n)
 	}
 }
 
@@ -250,7 +295,7 @@ func TestDedupeWithKeptPrints(t *testing.T) {
 				prints[i] = NearPrintOf(&items[i])
 			}
 		}
-		kept, _, dups := DedupeWith(items, prints)
+		kept, _, dups := DedupeWith(items, prints, nil)
 		if !reflect.DeepEqual(kept, wantKept) || !reflect.DeepEqual(dups, wantDups) {
 			t.Errorf("prints kept for one item in %d: %d kept, %d dups; from scratch %d, %d", every, len(kept), len(dups), len(wantKept), len(wantDups))
 		}

@@ -186,7 +186,9 @@ func (f *Fetcher) load(ctx context.Context, name string) (state.Source, stored, 
 }
 
 // LoadStored reads the items of the Results that left them in the state
-// (Options.DeferStored), in one read.
+// (Options.DeferStored), in one read, without their summary and content:
+// each item's Digest says what its text was, and the Store's Items gives
+// it back when it is needed (a cycle needs the text of few kept items).
 func LoadStored(ctx context.Context, store Store, results []Result) error {
 	var names []string
 	for i := range results {
@@ -197,7 +199,7 @@ func LoadStored(ctx context.Context, store Store, results []Result) error {
 	if len(names) == 0 {
 		return nil
 	}
-	items, err := store.ItemsOf(ctx, names)
+	items, err := store.ItemHeads(ctx, names)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ func StoredItems(items []state.Item, origin feed.Origin) []feed.Item {
 		fi := it.Item
 		fi.FirstSeen = it.FirstSeen
 		fi.Origin = o
+		fi.Digest = it.Hash
 		out = append(out, fi)
 	}
 	return out

@@ -20,7 +20,7 @@ import (
 // ScoringVersion names the scoring method. Bump it whenever a change
 // to tokenizing, weighing or scoring could change a score: a Memo made
 // under another version is thrown away and every article is rescored.
-const ScoringVersion = 2
+const ScoringVersion = 3
 
 // Memo is what scoring found in earlier cycles, kept so that a cycle
 // scores only what changed (issue 12): each article's matches at or over
@@ -163,9 +163,16 @@ func DecodeMatches(data []byte) ([]Scored, error) {
 }
 
 // ItemHash hashes what scoring reads of an item: an item whose text
-// changed is scored again.
+// changed is scored again. An item with a Digest is hashed by it, so a
+// kept item read without its summary and content (Options.Fill) hashes
+// as it did with them; the caller's memo key must then name anything
+// done to the text after it was digested (a cycle's bound on item size).
 func ItemHash(it *feed.Item) uint64 {
 	h := fnv.New64a()
+	if it.Digest != "" {
+		h.Write([]byte("digest\x00" + it.Digest))
+		return h.Sum64()
+	}
 	for _, s := range []string{it.Title, strings.Join(it.Categories, "\x1f"), it.Summary, it.ContentHTML} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
@@ -341,6 +348,7 @@ func (p *Pool) print(i int) feed.NearPrint {
 	if i < len(p.prints) && p.prints[i] != nil {
 		return p.prints[i]
 	}
+	p.fill(i)
 	return feed.NearPrintOf(&p.Items[i])
 }
 

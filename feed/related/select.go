@@ -20,6 +20,12 @@ type Options struct {
 	Sources  map[string]SourceRule
 	// Weights weigh the terms; nil: the shipped background alone.
 	Weights *Weights
+	// Fill, when set, gives an item read without its summary and content
+	// (a kept item: see feed.Item.Digest) its text, in place; it leaves
+	// any other item as it is. Scoring calls it before it reads an item's
+	// text: to tokenize or fingerprint one with nothing kept, to compare
+	// near-duplicate candidates, and to apply text rules to a match.
+	Fill func(*feed.Item)
 }
 
 // SourceRule is one source's relatedness controls.
@@ -68,7 +74,7 @@ func NewPoolWith(items []feed.Item, kept func(id string, hash uint64) feed.NearP
 			prints[i] = kept(items[i].ID, hashes[i])
 		}
 	}
-	keep, from, dups := feed.DedupeWith(items, prints)
+	keep, from, dups := feed.DedupeWith(items, prints, opt.Fill)
 	p := &Pool{Items: keep, Dups: dups, weights: w, opt: opt, prints: make([]feed.NearPrint, len(keep))}
 	if hashes != nil {
 		p.hashes = make([]uint64, len(keep))
@@ -80,6 +86,27 @@ func NewPoolWith(items []feed.Item, kept func(id string, hash uint64) feed.NearP
 		}
 	}
 	return p
+}
+
+// fill gives Items[i] its text when it was read without it.
+func (p *Pool) fill(i int) {
+	if p.opt.Fill != nil {
+		p.opt.Fill(&p.Items[i])
+	}
+}
+
+// readsText reports whether deciding on Items[i] for t reads the item's
+// text: only the text rules do (its source's include and exclude
+// patterns, the article's exclude terms).
+func (p *Pool) readsText(i int, t Target) bool {
+	if len(t.Exclude) > 0 {
+		return true
+	}
+	if o := p.Items[i].Origin; o != nil {
+		r := p.opt.Sources[o.Name]
+		return len(r.Include)+len(r.Exclude) > 0
+	}
+	return false
 }
 
 // itemHashes is ItemHash of every item, computed once.
@@ -97,6 +124,9 @@ func (p *Pool) itemHashes() []uint64 {
 // in a Memo never builds it: indexing is most of a full scoring's cost.
 func (p *Pool) fullIndex() *Index {
 	if p.index == nil {
+		for i := range p.Items {
+			p.fill(i)
+		}
 		p.index = NewIndex(p.Items, p.weights)
 	}
 	return p.index
@@ -192,6 +222,9 @@ func (p *Pool) decide(t Target, now time.Time, matches []Match) []Decision {
 	}
 	out := make([]Decision, 0, len(matches))
 	for _, m := range matches {
+		if p.readsText(m.Item, t) {
+			p.fill(m.Item)
+		}
 		it := p.Items[m.Item]
 		weight, ruled := p.sourceVerdict(&it)
 		score := math.Min(1, m.Score*weight)

@@ -95,6 +95,7 @@ func (u *update) vectorizeFresh() error {
 		return nil
 	}
 	for _, i := range u.fresh {
+		u.p.fill(i)
 		vec := u.vz.vector(&u.p.Items[i])
 		u.freshVecs[u.p.Items[i].ID] = vec
 		if err := u.emit(i, vec); err != nil {
@@ -132,6 +133,7 @@ func (u *update) full() (*Index, error) {
 		if b.has[i] {
 			continue
 		}
+		p.fill(i)
 		vec := u.vz.vector(&p.Items[i])
 		if err := u.emit(i, vec); err != nil {
 			return nil, err

@@ -38,7 +38,7 @@ func (c *run) selectRelated(ctx context.Context) error {
 		return err
 	}
 	opt := selectionOptions(c.cfg.Related, c.cfg.Sources)
-	opt.Weights = w
+	opt.Weights, opt.Fill = w, c.texts.fill
 	pool := related.NewPoolWith(c.pool, keptPrint(kept), opt)
 	c.pool = nil // deduplicated into the pool
 	c.cands = len(pool.Items)
@@ -49,26 +49,48 @@ func (c *run) selectRelated(ctx context.Context) error {
 	}
 	c.opt.Logger.Debug("relatedness", "rescored_articles", delta.Rescored, "new_items", delta.NewItems,
 		"changed_articles", len(delta.Changed), "full", delta.Full)
+	// A vector or fingerprint made from an item whose text could not be
+	// read must never be kept.
+	if err := c.texts.failed(); err != nil {
+		return err
+	}
 	if err := c.saveMemo(ctx, memo, delta); err != nil {
 		return err
 	}
 	c.related = pool.SelectAll(memo, slugs, targets, c.now)
-	return nil
+	return c.texts.failed()
 }
 
 // build merges each article with its neighbours and related items, and
-// makes the site-wide feed.
+// makes the site-wide feed. Kept related items may still lack their
+// text: such a feed is enough to tell whether its files change (see
+// feedUnit), and fullFeed builds the few that are written.
 func (c *run) build() builtFeeds {
-	site := siteOf(c.cfg)
 	out := builtFeeds{articles: make([]feed.Feed, len(c.local))}
 	items := make([]feed.Item, len(c.local))
 	for i := range c.local {
-		af := &c.local[i]
-		out.articles[i] = site.ArticleFeed(&af.doc, af.item, af.prev, af.next, c.related[i], c.cfg.Related.MaxItems, address(c.cfg, af.art.Slug))
-		items[i] = af.item
+		out.articles[i] = c.articleFeed(i)
+		items[i] = c.local[i].item
 	}
-	out.site = site.SiteFeed(items, siteFeedItems, address(c.cfg, ""))
+	out.site = siteOf(c.cfg).SiteFeed(items, siteFeedItems, address(c.cfg, ""))
 	return out
+}
+
+// articleFeed is the i-th article's feed.
+func (c *run) articleFeed(i int) feed.Feed {
+	af := &c.local[i]
+	return siteOf(c.cfg).ArticleFeed(&af.doc, af.item, af.prev, af.next, c.related[i], c.cfg.Related.MaxItems, address(c.cfg, af.art.Slug))
+}
+
+// fullFeed is the i-th article's feed with the text of every item, to
+// be rendered.
+func (c *run) fullFeed(i int) (*feed.Feed, error) {
+	c.texts.fillAll(c.related[i])
+	if err := c.texts.failed(); err != nil {
+		return nil, err
+	}
+	f := c.articleFeed(i)
+	return &f, nil
 }
 
 // builtFeeds are a cycle's feeds, ready to render.

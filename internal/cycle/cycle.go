@@ -135,6 +135,7 @@ type run struct {
 	local   []articleFeed        // gather: the articles with their neighbours
 	results []sources.Result     // gather: each source's outcome
 	pool    []feed.Item          // gather: every source's items, before dedupe
+	texts   *texts               // gather: the text of kept items, read when needed
 	health  []render.IndexSource // gather: the index page's source table
 	fp      string               // gather: what the output is made from
 	hashes  map[string]string    // publish: content hash of each changed feed, by URL

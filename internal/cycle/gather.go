@@ -75,13 +75,20 @@ func (c *run) gather(ctx context.Context) error {
 }
 
 // collect makes the pool: every source's items, read from the state for
-// the sources that kept theirs, each bounded once (not per feed: an item
-// is copied into every article feed it relates to).
+// the sources that kept theirs (without their text, which c.texts reads
+// when it is needed), each bounded once (not per feed: an item is copied
+// into every article feed it relates to).
 func (c *run) collect(ctx context.Context) error {
 	if c.pool != nil {
 		return nil
 	}
 	c.pool = []feed.Item{}
+	c.texts = newTexts(ctx, c.opt.Store, c.cfg.Related.MaxItemBytes)
+	for i := range c.results {
+		if r := &c.results[i]; r.Stored && r.Items == nil {
+			c.texts.light[r.Name] = true
+		}
+	}
 	if err := sources.LoadStored(ctx, c.opt.Store, c.results); err != nil {
 		return err
 	}

@@ -23,14 +23,22 @@ flood storm school hospital election court bank loan orchard festival airport mu
 teachers tenants farmers workers mayor minister tunnel dredging cargo solar`)
 
 // genSite is a site the test changes at random: dated articles (so no
-// date depends on when braid first saw one) and two file sources.
+// date depends on when braid first saw one) and three file sources. The
+// third carries reworded copies of the first's first items (near
+// duplicates: their bodies are compared), and the second has a text rule
+// (its items' text is read to apply it).
 type genSite struct {
 	dir      string
 	r        *rand.Rand
 	articles map[string]int // slug → edit count
 	items    [2][]int       // per source: item numbers
+	edits    map[int]int    // item number → times its text was edited
+	minScore float64
 	next     int
 }
+
+// copies is how many of source 0's items source 2 copies.
+const copies = 3
 
 func (g *genSite) words(k int) string {
 	w := make([]string, k)
@@ -50,33 +58,53 @@ func (g *genSite) writeArticle(slug string) {
 }
 
 func (g *genSite) writeSource(s int) {
+	g.writeFeed(s, g.items[s], false)
+	if s == 0 {
+		g.writeFeed(2, g.items[0][:min(copies, len(g.items[0]))], true)
+	}
+}
+
+// writeFeed writes source s with the items numbered ns; copy: reworded
+// copies of them (another title and link, one word of the body changed).
+func (g *genSite) writeFeed(s int, ns []int, copy bool) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Source %d</title><link>https://s%d.example/</link><description>d</description>\n", s, s)
-	for _, n := range g.items[s] {
-		// Text from a generator seeded by the item number: an item
-		// reads the same every time its feed is written.
-		ir := rand.New(rand.NewPCG(uint64(n), 3))
-		w := func(k int) string {
+	for _, n := range ns {
+		// Text from a generator seeded by the item number and its edits:
+		// an item reads the same every time its feed is written.
+		ir := rand.New(rand.NewPCG(uint64(n), uint64(3+g.edits[n])))
+		w := func(k int) []string {
 			out := make([]string, k)
 			for i := range out {
 				out[i] = vocab[ir.IntN(len(vocab))]
 			}
-			return strings.Join(out, " ")
+			return out
+		}
+		title, body := w(5), w(25)
+		if copy {
+			title = append([]string{"Wire:"}, title[1:]...)
+			body[12] = "reworded"
 		}
 		fmt.Fprintf(&b, "<item><title>%s</title><link>https://s%d.example/%d</link><guid>s%d-%d</guid><pubDate>%s</pubDate><description>%s</description></item>\n",
-			w(5), s, n, s, n, time.Date(2026, 10, 1+n%28, 12, 0, 0, 0, time.UTC).Format(time.RFC1123Z), w(25))
+			strings.Join(title, " "), s, n, s, n, time.Date(2026, 10, 1+n%28, 12, 0, 0, 0, time.UTC).Format(time.RFC1123Z), strings.Join(body, " "))
 	}
 	b.WriteString("</channel></rss>\n")
 	os.WriteFile(filepath.Join(g.dir, "feeds", fmt.Sprintf("s%d.xml", s)), []byte(b.String()), 0o644)
 }
 
+// writeConfig writes the config; a new min_score makes every kept score
+// invalid (a full rescoring, with kept items read without their text).
+func (g *genSite) writeConfig() {
+	conf := fmt.Sprintf("site:\n  title: Gen News\n  url: https://news.example.com\nrelated:\n  max_age: 0s\n  min_score: %g\n", g.minScore) +
+		"sources:\n  - {name: One, url: feeds/s0.xml}\n  - {name: Two, url: feeds/s1.xml, exclude: [festival]}\n  - {name: Three, url: feeds/s2.xml}\n"
+	os.WriteFile(filepath.Join(g.dir, "config.yaml"), []byte(conf), 0o644)
+}
+
 func newGenSite(t *testing.T, seed uint64) *genSite {
-	g := &genSite{dir: t.TempDir(), r: rand.New(rand.NewPCG(seed, 1)), articles: map[string]int{}}
+	g := &genSite{dir: t.TempDir(), r: rand.New(rand.NewPCG(seed, 1)), articles: map[string]int{}, edits: map[int]int{}, minScore: 0.01}
 	os.MkdirAll(filepath.Join(g.dir, "content"), 0o755)
 	os.MkdirAll(filepath.Join(g.dir, "feeds"), 0o755)
-	conf := "site:\n  title: Gen News\n  url: https://news.example.com\nrelated:\n  max_age: 0s\n  min_score: 0.01\n" +
-		"sources:\n  - {name: One, url: feeds/s0.xml}\n  - {name: Two, url: feeds/s1.xml}\n"
-	os.WriteFile(filepath.Join(g.dir, "config.yaml"), []byte(conf), 0o644)
+	g.writeConfig()
 	for range 6 {
 		g.addArticle()
 	}
@@ -110,7 +138,22 @@ func (g *genSite) slugs() []string {
 // change makes one random change and says what it was.
 func (g *genSite) change() string {
 	slugs := g.slugs()
-	switch k := g.r.IntN(6); {
+	switch k := g.r.IntN(9); {
+	case k == 8:
+		s := g.r.IntN(2)
+		g.items[s] = append(g.items[s], g.newItem())
+		g.writeSource(s)
+		return fmt.Sprintf("add item to source %d, fetched by a cycle that died", s)
+	case k == 6:
+		s := g.r.IntN(2)
+		n := g.items[s][g.r.IntN(len(g.items[s]))]
+		g.edits[n]++
+		g.writeSource(s)
+		return fmt.Sprintf("edit item %d of source %d", n, s)
+	case k == 7:
+		g.minScore = 0.03 - g.minScore // 0.01 ↔ 0.02
+		g.writeConfig()
+		return fmt.Sprintf("min_score %g", g.minScore)
 	case k == 0:
 		return "add article " + g.addArticle()
 	case k == 1 && len(slugs) > 2:
@@ -216,6 +259,16 @@ func sameTree(got, want map[string][]byte) []string {
 // a full build of the same inputs and the same state into an empty out/
 // does. Files in out/ that braid did not write stay.
 func TestIncrementalEqualsFull(t *testing.T) {
+	// What the runs went through, checked at the end: the paths where a
+	// kept item's text is read back must have been taken.
+	seen := map[string]bool{}
+	defer func() {
+		for _, what := range []string{"edit item", "min_score", "died", "Also reported by", "excluded"} {
+			if !seen[what] && !t.Failed() {
+				t.Errorf("no run went through %q", what)
+			}
+		}
+	}()
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			g := newGenSite(t, seed)
@@ -226,8 +279,17 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				os.WriteFile(filepath.Join(g.dir, "out", rel), []byte(data), 0o644)
 			}
 			wrote := 0
-			for step := range 12 {
+			for step := range 16 {
 				what := g.change()
+				for _, kind := range []string{"edit item", "min_score", "died"} {
+					seen[kind] = seen[kind] || strings.Contains(what, kind)
+				}
+				if strings.HasSuffix(what, "died") {
+					// Its sources were saved, then it was killed before it
+					// scored: the next cycle finds the new items kept (read
+					// without their text) but never scored.
+					fetchOnly(t, g.dir)
+				}
 				// The full build starts from the state as this cycle
 				// finds it: first-seen times are part of what a cycle is
 				// made from.
@@ -235,6 +297,10 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				sum := cycleIn(t, g.dir)
 				wrote += sum.Written
 				got := tree(t, filepath.Join(g.dir, "out"))
+				for _, data := range got {
+					seen["Also reported by"] = seen["Also reported by"] || bytes.Contains(data, []byte("Also reported by"))
+				}
+				seen["excluded"] = seen["excluded"] || excludedAny(t, g.dir)
 				for rel, data := range mine {
 					if string(got[rel]) != data {
 						t.Fatalf("step %d (%s): %s, not braid's, was changed or removed", step, what, rel)
@@ -243,7 +309,10 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				}
 				fresh := copyInputs(t, g.dir)
 				restoreState(t, snap, fresh)
-				forgetScores(t, fresh) // the full build scores everything
+				// The full build scores everything, from items read
+				// afresh from their feeds: no kept item lacks its text.
+				forgetScores(t, fresh)
+				forgetValidators(t, fresh)
 				cycleIn(t, fresh)
 				if diffs := sameTree(got, tree(t, filepath.Join(fresh, "out"))); len(diffs) > 0 {
 					t.Fatalf("step %d (%s): incremental output differs from a full build:\n%s", step, what, strings.Join(diffs, "\n"))
@@ -265,6 +334,49 @@ func forgetScores(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	st.Close() // the cycle opens it again
+}
+
+// fetchOnly runs the fetch step of a cycle alone, as a cycle killed
+// right after it would leave the state.
+func fetchOnly(t *testing.T, dir string) {
+	t.Helper()
+	cfg, st := openSite(t, dir)
+	defer st.Close()
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := fetch(context.Background(), cfg, Options{Store: st, Version: "test", Now: func() time.Time { return now }}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// excludedAny reports whether one of source Two's items holds the word
+// its rule excludes while related to an article by its words alone.
+func excludedAny(t *testing.T, dir string) bool {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "feeds", "s1.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Contains(data, []byte("festival"))
+}
+
+// forgetValidators drops every source's validators kept in dir's state,
+// so its next cycle reads every feed again (the items' first-seen times
+// and ids are kept).
+func forgetValidators(t *testing.T, dir string) {
+	t.Helper()
+	_, st := openSite(t, dir)
+	defer st.Close() // the cycle opens it again
+	ctx := context.Background()
+	all, err := st.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range all {
+		src.ETag, src.LastModified = "", ""
+		if err := st.SaveSource(ctx, src, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // snapshotState copies the site's state into a file of its own.

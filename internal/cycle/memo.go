@@ -2,6 +2,7 @@ package cycle
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/braid-feeds/braid/feed"
@@ -27,7 +28,7 @@ func (c *run) loadMemo(ctx context.Context) (*related.Memo, map[string]state.Sco
 		return m
 	}
 	m := empty()
-	key, ok := strings.CutPrefix(sc.Key, c.opt.Version+"|")
+	key, ok := strings.CutPrefix(sc.Key, c.memoPrefix())
 	if !ok {
 		return m, nil, nil // made by another version: start over
 	}
@@ -50,6 +51,14 @@ func (c *run) loadMemo(ctx context.Context) (*related.Memo, map[string]state.Sco
 		})
 	}
 	return m, sc.Items, nil
+}
+
+// memoPrefix starts the key of kept scores with what scoring depends on
+// besides related.Memo's own key: the braid version, and the bound on
+// item size, which items are cut to after their Digest was made (kept
+// items are told unchanged by their Digest: related.ItemHash).
+func (c *run) memoPrefix() string {
+	return fmt.Sprintf("%s bound %d|", c.opt.Version, c.cfg.Related.MaxItemBytes)
 }
 
 // keptPrint returns an item's kept near-duplicate fingerprint when it
@@ -113,7 +122,7 @@ func (c *run) saveMemo(ctx context.Context, m *related.Memo, d related.Delta) er
 		rows = append(rows, r)
 	}
 	return c.opt.Store.SaveScores(ctx, outputsKey(c.cfg), state.ScoreUpdate{
-		Key: c.opt.Version + "|" + m.Key, Gen: c.vectors.gen, DF: related.EncodeDF(m.DF), Docs: m.Docs,
+		Key: c.memoPrefix() + m.Key, Gen: c.vectors.gen, DF: related.EncodeDF(m.DF), Docs: m.Docs,
 		Set: rows, Drop: d.Removed, Reset: d.Full, Gone: d.Gone,
 	})
 }

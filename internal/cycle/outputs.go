@@ -37,22 +37,32 @@ const (
 func unitFeed(slug string) string { return "feed:" + slug }
 
 // feedUnit is one feed as a unit; dir is the article's slug, "" for the
-// site-wide feed.
-func feedUnit(cfg *config.Config, version, name, dir string, f *feed.Feed) unit {
-	u := unit{Unit: publish.Unit{Name: name}, render: func() ([]file, error) { return renderFeed(cfg, dir, f) }}
+// site-wide feed. f may lack the text of kept items; full builds the feed
+// with it, and is called only when the unit is written.
+func feedUnit(cfg *config.Config, version, name, dir string, f *feed.Feed, full func() (*feed.Feed, error)) unit {
+	u := unit{Unit: publish.Unit{Name: name}, render: func() ([]file, error) {
+		ff, err := full()
+		if err != nil {
+			return nil, err
+		}
+		return renderFeed(cfg, dir, ff)
+	}}
 	h := newUnitHash(cfg, version)
 	// The feed as built is what every format renders from; hashing it
 	// rather than the inputs it was built from (article, neighbours,
 	// related items, channel) keeps the hash exact whatever feed building
 	// does with them. Score and FirstSeen are left out: no format shows
 	// them, and the scores of every item move whenever the pool changes.
+	// An external item's text is hashed as its Digest (with the bound on
+	// item size, in newUnitHash), so a feed hashes the same whether its
+	// kept items were read with their text or without.
 	enc := json.NewEncoder(h)
 	ch := f.Channel
 	enc.Encode(&ch)
 	for i := range f.Items {
 		it := f.Items[i]
 		it.Score, it.FirstSeen = 0, time.Time{}
-		enc.Encode(&it)
+		hashItem(h, enc, &it)
 	}
 	u.Hash = hex.EncodeToString(h.Sum(nil))
 	for _, fm := range render.Formats {
@@ -82,7 +92,7 @@ func dataUnit(cfg *config.Config, version, name, rel string, data any, render fu
 // published (which files a unit has, and the links the index shows).
 func newUnitHash(cfg *config.Config, version string) hash.Hash {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00", version)
+	fmt.Fprintf(h, "%s\x00bound %d\x00", version, cfg.Related.MaxItemBytes)
 	for _, fm := range render.Formats {
 		if cfg.HasFormat(fm.Name) {
 			fmt.Fprintf(h, "%s\x00", fm.Name)

@@ -162,10 +162,10 @@ func (c *run) units(feeds builtFeeds) []unit {
 	units := make([]unit, 0, len(feeds.articles)+3)
 	for i := range feeds.articles {
 		slug := c.local[i].art.Slug
-		units = append(units, feedUnit(cfg, v, unitFeed(slug), slug, &feeds.articles[i]))
+		units = append(units, feedUnit(cfg, v, unitFeed(slug), slug, &feeds.articles[i], func() (*feed.Feed, error) { return c.fullFeed(i) }))
 	}
 	site := &feeds.site
-	units = append(units, feedUnit(cfg, v, unitSite, "", site))
+	units = append(units, feedUnit(cfg, v, unitSite, "", site, func() (*feed.Feed, error) { return site, nil }))
 
 	idx := render.IndexData{Site: site.Channel, Generated: site.Updated, Sources: c.health}
 	idx.Site.Self = published(cfg, idx.Site.Self)

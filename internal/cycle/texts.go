@@ -1,0 +1,94 @@
+package cycle
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/internal/state"
+)
+
+// texts gives kept items their summary and content when a cycle needs
+// them. A cycle reads the items of unchanged sources without their text
+// (sources.LoadStored): scoring works from kept vectors and fingerprints,
+// and only a few items need their text (one with nothing kept, a
+// near-duplicate candidate, a match that text rules apply to, an item of
+// a feed that is written). Each source's texts are read once, when the
+// first of its items needs them, and bounded as collect bounds the rest.
+//
+// A failed read leaves the item without its text and is kept in err: the
+// cycle checks it before it keeps a score or writes a file.
+type texts struct {
+	ctx   context.Context
+	store *state.Store
+	max   int             // related.max_item_bytes
+	light map[string]bool // sources whose items were read without text
+
+	mu    sync.Mutex
+	bySrc map[string]map[string]text // source → item id → its text
+	err   error
+}
+
+type text struct{ summary, content string }
+
+func newTexts(ctx context.Context, store *state.Store, max int) *texts {
+	return &texts{ctx: ctx, store: store, max: max, light: map[string]bool{}, bySrc: map[string]map[string]text{}}
+}
+
+// fill gives it its text if it is a kept item read without it.
+func (t *texts) fill(it *feed.Item) {
+	if it.Origin == nil || !t.light[it.Origin.Name] || it.Digest == "" {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	src := it.Origin.Name
+	byID, ok := t.bySrc[src]
+	if !ok {
+		var err error
+		if byID, err = t.read(src); err != nil {
+			t.err = cmpErr(t.err, err)
+			return
+		}
+		t.bySrc[src] = byID
+	}
+	if x, ok := byID[it.ID]; ok {
+		it.Summary, it.ContentHTML = x.summary, x.content
+	}
+}
+
+func (t *texts) read(src string) (map[string]text, error) {
+	items, err := t.store.Items(t.ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("cycle: text of %s's items: %w", src, err)
+	}
+	out := make(map[string]text, len(items))
+	for i := range items {
+		it := &items[i].Item
+		feed.Bound(it, t.max)
+		out[it.ID] = text{it.Summary, it.ContentHTML}
+	}
+	return out, nil
+}
+
+// fillAll gives each item its text.
+func (t *texts) fillAll(items []feed.Item) {
+	for i := range items {
+		t.fill(&items[i])
+	}
+}
+
+// failed is the first read that failed, if any.
+func (t *texts) failed() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+
+func cmpErr(old, err error) error {
+	if old != nil {
+		return old
+	}
+	return err
+}
