@@ -229,17 +229,42 @@ func newBandIndex(prints []NearPrint) *bandIndex {
 			es = append(es, bandEntry{key, int32(p*bands + j)})
 		}
 	}
-	slices.SortFunc(es, func(a, b bandEntry) int {
-		if c := cmp.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.slot, b.slot)
-	})
+	es = sortBands(es)
 	b := &bandIndex{es: es, at: make([]int32, len(prints)*bands)}
 	for k, e := range es {
 		b.at[e.slot] = int32(k)
 	}
 	return b
+}
+
+// sortBands sorts entries made in slot order by key, then slot: a radix
+// sort on the key, a byte at a time from the lowest, stable, so equal
+// keys keep their slot order. 640,000 keys (20,000 items) took a
+// comparison sort 80 ms, a fifth of a cycle that changed one article.
+func sortBands(es []bandEntry) []bandEntry {
+	if len(es) < 2 {
+		return es
+	}
+	tmp := make([]bandEntry, len(es))
+	for shift := 0; shift < 64; shift += 8 {
+		var at [257]int
+		for _, e := range es {
+			at[int(byte(e.key>>shift))+1]++
+		}
+		if at[int(byte(es[0].key>>shift))+1] == len(es) {
+			continue // one value of this byte: already in order
+		}
+		for d := 1; d < len(at); d++ {
+			at[d] += at[d-1]
+		}
+		for _, e := range es {
+			d := byte(e.key >> shift)
+			tmp[at[d]] = e
+			at[d]++
+		}
+		es, tmp = tmp, es
+	}
+	return es
 }
 
 // each calls fn with the earlier items that share band j of item p, the

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -298,6 +299,38 @@ func TestDedupeWithKeptPrints(t *testing.T) {
 		kept, _, dups := DedupeWith(items, prints, nil)
 		if !reflect.DeepEqual(kept, wantKept) || !reflect.DeepEqual(dups, wantDups) {
 			t.Errorf("prints kept for one item in %d: %d kept, %d dups; from scratch %d, %d", every, len(kept), len(dups), len(wantKept), len(wantDups))
+		}
+	}
+}
+
+// TestSortBandsEqualsComparisonSort: the radix sort orders entries made
+// in slot order exactly as sorting by key, then slot, does; equal keys
+// (items sharing a band) included.
+func TestSortBandsEqualsComparisonSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 50, 5000} {
+		es := make([]bandEntry, n)
+		for i := range es {
+			key := r.Uint64()
+			switch r.IntN(4) {
+			case 0:
+				key &= 0xff // keys alike in their high bytes
+			case 1:
+				if i > 0 {
+					key = es[r.IntN(i)].key // a shared band
+				}
+			}
+			es[i] = bandEntry{key, int32(i)}
+		}
+		want := slices.Clone(es)
+		slices.SortFunc(want, func(a, b bandEntry) int {
+			if a.key != b.key {
+				return cmp.Compare(a.key, b.key)
+			}
+			return cmp.Compare(a.slot, b.slot)
+		})
+		if got := sortBands(es); !slices.Equal(got, want) {
+			t.Errorf("%d entries: radix order differs from comparison order", n)
 		}
 	}
 }
