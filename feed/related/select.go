@@ -52,6 +52,7 @@ type Pool struct {
 	index   *Index           // of every item, built when first needed
 	weights *Weights
 	opt     Options
+	maxW    float64 // the largest source weight, at least 1
 }
 
 // NewPool deduplicates the items; they are indexed when first scored.
@@ -75,7 +76,7 @@ func NewPoolWith(items []feed.Item, kept func(id string, hash uint64) feed.NearP
 		}
 	}
 	keep, from, dups := feed.DedupeWith(items, prints, opt.Fill)
-	p := &Pool{Items: keep, Dups: dups, weights: w, opt: opt, prints: make([]feed.NearPrint, len(keep))}
+	p := &Pool{Items: keep, Dups: dups, weights: w, opt: opt, maxW: maxWeight(opt), prints: make([]feed.NearPrint, len(keep))}
 	if hashes != nil {
 		p.hashes = make([]uint64, len(keep))
 	}
@@ -143,9 +144,14 @@ func (p *Pool) floor(t Target) float64 {
 	return threshold / p.maxWeight()
 }
 
-func (p *Pool) maxWeight() float64 {
+// maxWeight is the largest source weight, at least 1, computed with the
+// pool: every article's floor needs it (20,000 articles × 5,000 sources
+// spent a second here).
+func (p *Pool) maxWeight() float64 { return p.maxW }
+
+func maxWeight(opt Options) float64 {
 	w := 1.0
-	for _, r := range p.opt.Sources {
+	for _, r := range opt.Sources {
 		w = math.Max(w, r.Weight)
 	}
 	return w
