@@ -18,7 +18,8 @@
 #
 # Env: BRAID (a braid binary to measure; default: build ./cmd/braid)
 #      PROFILE (a folder: write cycle N's CPU profile to PROFILE/cycleN.pprof
-#      through BRAID_CPUPROFILE)  ITEMS (20)  HOSTS (10)  CONCURRENCY (32)
+#      through BRAID_CPUPROFILE, and its heap at its peak to PROFILE/heapN.pprof
+#      through BRAID_MEMPROFILE)  ITEMS (20)  HOSTS (10)  CONCURRENCY (32)
 #      PORT (18180)  CTL (127.0.0.1:18179)
 # Needs: Go, curl, GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
@@ -80,7 +81,7 @@ for n in 1 2 3 4; do
     4) label="4 one source has $ITEMS new items"; curl -fsS -X POST "http://$CTL/bump?feed=$((SOURCES / 2))" ;;
   esac
   prof=()
-  [[ -n $PROFILE ]] && mkdir -p "$PROFILE" && prof=(env "BRAID_CPUPROFILE=$PROFILE/cycle$n.pprof")
+  [[ -n $PROFILE ]] && mkdir -p "$PROFILE" && prof=(env "BRAID_CPUPROFILE=$PROFILE/cycle$n.pprof" "BRAID_MEMPROFILE=$PROFILE/heap$n.pprof")
   /usr/bin/time -v -o "$work/time.txt" "${prof[@]}" "$braid" generate --config "$site/config.yaml" >"$work/out.txt" 2>&1 || {
     echo "scale.sh: cycle $n failed:" >&2; tail -20 "$work/out.txt" >&2; exit 1; }
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s}' "$work/time.txt")
