@@ -214,8 +214,14 @@ func (st *memoStore) save(t *testing.T, m *Memo, d Delta) {
 // memo scores only what changed.
 func TestMemoEqualsFullScoring(t *testing.T) {
 	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, seed := range []uint64{1, 2, 3} {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+	defer func(n int) { chunkItems = n }(chunkItems)
+	for _, c := range []struct {
+		seed  uint64
+		chunk int
+	}{{1, chunkItems}, {2, chunkItems}, {3, chunkItems}, {4, 16}, {5, 1}} {
+		seed := c.seed
+		chunkItems = c.chunk // articles are scored against the pool a chunk at a time
+		t.Run(fmt.Sprintf("seed %d, chunks of %d", seed, c.chunk), func(t *testing.T) {
 			w := &memoWorld{syn: newSynthetic(seed), r: rand.New(rand.NewPCG(seed, 7)), docs: map[string]Doc{}, min: map[string]*float64{}}
 			for range 12 {
 				w.newDoc()
