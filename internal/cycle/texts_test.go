@@ -1,0 +1,59 @@
+package cycle
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/braid-feeds/braid/feed"
+	"github.com/braid-feeds/braid/internal/state"
+)
+
+// TestTextsFill: a kept item read without its text gets it back, cut to
+// the bound like every other item; a local item or one of a source read
+// with its text is left alone; and a read that fails names the source
+// and is kept for the cycle to stop on.
+func TestTextsFill(t *testing.T) {
+	ctx := context.Background()
+	st, err := state.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "<p>" + strings.Repeat("word ", 100) + "</p>"
+	items := []state.Item{{Item: feed.Item{ID: "a", Link: "https://w.example/a", Title: "A", Summary: long, ContentHTML: "<p>body</p>"}, Hash: "ha"}}
+	if err := st.SaveSource(ctx, state.Source{Name: "wire", URL: "https://w.example/f"}, items); err != nil {
+		t.Fatal(err)
+	}
+	tx := newTexts(ctx, st, 200)
+	tx.light["wire"] = true
+	kept := feed.Item{ID: "a", Link: "https://w.example/a", Title: "A", Digest: "ha", Origin: &feed.Origin{Name: "wire"}}
+	tx.fill(&kept)
+	want := feed.Item{Summary: long, ContentHTML: "<p>body</p>", Link: "https://w.example/a"}
+	feed.Bound(&want, 200)
+	if kept.Summary != want.Summary || kept.ContentHTML != want.ContentHTML || len(kept.Summary) > 200 {
+		t.Errorf("filled %q / %q; want %q / %q", kept.Summary, kept.ContentHTML, want.Summary, want.ContentHTML)
+	}
+	for _, it := range []feed.Item{
+		{ID: "a", Digest: "ha", Origin: &feed.Origin{Name: "other"}, Summary: "own"}, // a source read with its text
+		{ID: "local", Summary: "own"},                                              // a local item
+	} {
+		tx.fill(&it)
+		if it.Summary != "own" {
+			t.Errorf("%+v was given text it did not lack", it)
+		}
+	}
+	if err := tx.failed(); err != nil {
+		t.Fatal(err)
+	}
+
+	st.Close()
+	broken := newTexts(ctx, st, 0)
+	broken.light["wire"] = true
+	it := kept
+	it.Summary, it.ContentHTML = "", ""
+	broken.fill(&it)
+	if err := broken.failed(); err == nil || !strings.Contains(err.Error(), "wire") {
+		t.Errorf("a failed read: %v; want an error naming the source", err)
+	}
+}
