@@ -36,7 +36,7 @@ func TestTextsFill(t *testing.T) {
 	}
 	for _, it := range []feed.Item{
 		{ID: "a", Digest: "ha", Origin: &feed.Origin{Name: "other"}, Summary: "own"}, // a source read with its text
-		{ID: "local", Summary: "own"},                                              // a local item
+		{ID: "local", Summary: "own"}, // a local item
 	} {
 		tx.fill(&it)
 		if it.Summary != "own" {
