@@ -186,10 +186,13 @@ func (f *Fetcher) load(ctx context.Context, name string) (state.Source, stored, 
 }
 
 // LoadStored reads the items of the Results that left them in the state
-// (Options.DeferStored), in one read, without their summary and content:
-// each item's Digest says what its text was, and the Store's Items gives
-// it back when it is needed (a cycle needs the text of few kept items).
-func LoadStored(ctx context.Context, store Store, results []Result) error {
+// (Options.DeferStored), in one read. Without text they come without
+// their summary and content: each item's Digest says what its text was,
+// and the Store's Items gives it back when it is needed (a cycle needs
+// the text of few kept items). That holds only while nothing else
+// replaces the items: a node of a fleet, whose peers save sources while
+// it runs, reads them with their text.
+func LoadStored(ctx context.Context, store Store, results []Result, text bool) error {
 	var names []string
 	for i := range results {
 		if r := &results[i]; r.Stored && r.Items == nil {
@@ -199,7 +202,7 @@ func LoadStored(ctx context.Context, store Store, results []Result) error {
 	if len(names) == 0 {
 		return nil
 	}
-	items, err := store.ItemHeads(ctx, names)
+	items, err := store.ItemsOf(ctx, names, text)
 	if err != nil {
 		return err
 	}

@@ -868,9 +868,15 @@ func TestDeferStored(t *testing.T) {
 		if got.Stored != stored || (stored && got.Items != nil) {
 			t.Fatalf("step %d (%s): Stored %v with %d items; want Stored %v", i, got.Status, got.Stored, len(got.Items), stored)
 		}
-		loaded := []Result{got}
-		if err := LoadStored(context.Background(), lazy.store, loaded); err != nil {
+		loaded, withText := []Result{got}, []Result{got}
+		if err := LoadStored(context.Background(), lazy.store, loaded, false); err != nil {
 			t.Fatal(err)
+		}
+		if err := LoadStored(context.Background(), lazy.store, withText, true); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(noOrigin(withText[0].Items), noOrigin(want.Items)) {
+			t.Fatalf("step %d: deferred, read with text: %v, plain %v", i, ids(withText[0].Items), ids(want.Items))
 		}
 		got = loaded[0]
 		if stored {

@@ -13,7 +13,7 @@ import (
 type Store interface {
 	Source(ctx context.Context, name string) (state.Source, error)
 	Items(ctx context.Context, source string) ([]state.Item, error)
-	ItemHeads(ctx context.Context, sources []string) (map[string][]state.Item, error)
+	ItemsOf(ctx context.Context, sources []string, text bool) (map[string][]state.Item, error)
 	ItemCounts(ctx context.Context) (map[string]int, error)
 	SaveSource(ctx context.Context, src state.Source, items []state.Item) error
 	PruneSources(ctx context.Context, keep []string) error

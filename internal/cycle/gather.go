@@ -84,12 +84,16 @@ func (c *run) collect(ctx context.Context) error {
 	}
 	c.pool = []feed.Item{}
 	c.texts = newTexts(ctx, c.opt.Store, c.cfg.Related.MaxItemBytes)
+	// In a fleet, other nodes replace sources' items while this cycle
+	// runs: text read later could belong to other items than the ones
+	// collected now, so it is read now.
+	light := !c.fleet()
 	for i := range c.results {
-		if r := &c.results[i]; r.Stored && r.Items == nil {
+		if r := &c.results[i]; light && r.Stored && r.Items == nil {
 			c.texts.light[r.Name] = true
 		}
 	}
-	if err := sources.LoadStored(ctx, c.opt.Store, c.results); err != nil {
+	if err := sources.LoadStored(ctx, c.opt.Store, c.results, !light); err != nil {
 		return err
 	}
 	for i := range c.results {

@@ -130,12 +130,12 @@ func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
 	return out, nil
 }
 
-// ItemHeads returns the items of each named source, as Items does but
-// without their summary and content (most of their bytes), in one query:
-// a cycle needs the text of few kept items, and reads it with Items when
-// it does. Each head's Hash says what its text was. An item stored
-// without a hash comes with its text.
-func (s *Store) ItemHeads(ctx context.Context, sources []string) (map[string][]Item, error) {
+// ItemsOf returns the items of each named source, as Items does, in one
+// query. Without text they come without their summary and content (most
+// of their bytes): a cycle needs the text of few kept items, and reads it
+// with Items when it does; each item's Hash says what its text was, and
+// an item stored without a hash comes with its text.
+func (s *Store) ItemsOf(ctx context.Context, sources []string, text bool) (map[string][]Item, error) {
 	want := make(map[string]bool, len(sources))
 	for _, n := range sources {
 		want[n] = true
@@ -144,9 +144,13 @@ func (s *Store) ItemHeads(ctx context.Context, sources []string) (map[string][]I
 	if len(sources) == 0 {
 		return out, nil
 	}
-	rows, err := s.query(ctx, `SELECT source, first_seen, hash, data,
-		CASE WHEN hash = '' THEN summary END, CASE WHEN hash = '' THEN content END
-		FROM items ORDER BY source, position`)
+	q := `SELECT source, first_seen, hash, data, summary, content FROM items ORDER BY source, position`
+	if !text {
+		q = `SELECT source, first_seen, hash, data,
+			CASE WHEN hash = '' THEN summary END, CASE WHEN hash = '' THEN content END
+			FROM items ORDER BY source, position`
+	}
+	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("state: items: %w", err)
 	}

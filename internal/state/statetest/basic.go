@@ -65,13 +65,16 @@ func testSourceItems(t *testing.T, fresh NewDSN) {
 	if err := s.SaveSource(ctx, state.Source{Name: "other", URL: "https://o.example/f"}, []state.Item{{Item: feed.Item{ID: "o"}, FirstSeen: t0}}); err != nil {
 		t.Fatal(err)
 	}
-	// ItemHeads reads several sources' items at once: the same items
-	// without their text (unless stored without a hash to tell it by),
-	// only of the sources named.
+	// ItemsOf reads several sources' items at once, only of the sources
+	// named: the same items, or without their text (unless stored
+	// without a hash to tell it by).
+	if of, err := s.ItemsOf(ctx, []string{"wire", "absent"}, true); err != nil || len(of) != 1 || !reflect.DeepEqual(of["wire"], got) {
+		t.Errorf("ItemsOf with text = %+v, %v; want only wire's %+v", of, err, got)
+	}
 	heads := slices.Clone(got)
 	heads[0].Summary = ""
-	if of, err := s.ItemHeads(ctx, []string{"wire", "absent"}); err != nil || len(of) != 1 || !reflect.DeepEqual(of["wire"], heads) {
-		t.Errorf("ItemHeads = %+v, %v; want only wire's %+v", of, err, heads)
+	if of, err := s.ItemsOf(ctx, []string{"wire", "absent"}, false); err != nil || len(of) != 1 || !reflect.DeepEqual(of["wire"], heads) {
+		t.Errorf("ItemsOf without text = %+v, %v; want only wire's %+v", of, err, heads)
 	}
 	if err := s.PruneSources(ctx, []string{"wire"}); err != nil {
 		t.Fatal(err)
