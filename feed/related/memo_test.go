@@ -61,9 +61,19 @@ func (w *memoWorld) slugs() []string {
 // change makes one random change to the site or the pool.
 func (w *memoWorld) change() string {
 	slugs := w.slugs()
-	switch w.r.IntN(8) {
+	switch w.r.IntN(9) {
 	case 0:
 		return "add article " + w.newDoc()
+	case 8:
+		// Every item new at once (all sources replaced theirs): the
+		// unchanged articles are scored against every item.
+		for i := range w.items {
+			w.items[i] = w.newItem()
+		}
+		if w.r.IntN(2) == 0 {
+			return "replace every item, and add article " + w.newDoc()
+		}
+		return "replace every item"
 	case 1:
 		if len(slugs) > 3 {
 			delete(w.docs, slugs[0])

@@ -17,8 +17,8 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		return u.d, err
 	}
 	seen := make(map[string]bool, len(slugs))
-	waiting := map[string]Target{} // unchanged articles to score against the new items
-	var jobs []rescoreJob          // new and edited articles, to score against every item
+	var jobs []rescoreJob    // new and edited articles, to score against every item
+	var waiting []rescoreJob // unchanged articles, to score against the new items
 	for k, slug := range slugs {
 		seen[slug] = true
 		am, digest := m.Articles[slug], m.digest(slug, targets[k])
@@ -28,8 +28,13 @@ func (p *Pool) Update(m *Memo, slugs []string, targets []Target) (Delta, error) 
 		}
 		u.prune(slug, am)
 		if len(u.fresh) > 0 {
-			waiting[slug] = targets[k]
+			waiting = append(waiting, rescoreJob{slug: slug, digest: digest, t: targets[k]})
 		}
+	}
+	if len(u.fresh) == len(p.Items) {
+		// Every item is new: scoring an unchanged article against the
+		// new items is scoring it against every item.
+		jobs, waiting = append(jobs, waiting...), nil
 	}
 	if len(jobs) > 0 {
 		if err := u.rescore(jobs); err != nil {
@@ -109,61 +114,17 @@ func (u *update) vectorizeFresh() error {
 	return nil
 }
 
-// full is every item's index, for new and edited articles: from the kept
-// vectors, tokenizing only what the store lacks.
-func (u *update) full() (*Index, error) {
-	p := u.p
-	if p.index != nil {
-		return p.index, nil
-	}
-	b := newBuilder(len(p.Items), p.weights)
-	for _, i := range u.fresh {
-		if vec, ok := u.freshVecs[p.Items[i].ID]; ok {
-			b.add(i, vec) // a vector just made always decodes
-		}
-	}
-	if u.m.ScanVectors != nil && len(u.fresh) < len(p.Items) {
-		err := u.m.ScanVectors(func(id string, kv KeptVector) error {
-			if i, ok := u.byID[id]; ok && !b.has[i] && kv.Hash == u.hashes[i] {
-				b.add(i, kv.Vec) // one that does not decode is made again below
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	for i := range p.Items {
-		if b.has[i] {
-			continue
-		}
-		p.fill(i)
-		vec := u.vz.vector(&p.Items[i])
-		if err := u.emit(i, vec); err != nil {
-			return nil, err
-		}
-		b.add(i, vec)
-	}
-	p.index = b.finish(u.vz.surface)
-	return p.index, nil
-}
-
-// freshIndex is the new items' index, for the unchanged articles: built
-// when the first needs it (a first cycle has none), and when every item
-// is new it is every item's index.
-func (u *update) freshIndex() (*Index, error) {
-	switch {
-	case u.freshIx != nil:
-	case len(u.fresh) == len(u.p.Items):
-		return u.full()
-	default:
+// freshIndex is the new items' index, for the unchanged articles. Not
+// every item is new: then every article is rescored instead (Update).
+func (u *update) freshIndex() *Index {
+	if u.freshIx == nil {
 		b := newBuilder(len(u.fresh), u.p.weights)
 		for j, i := range u.fresh {
 			b.add(j, u.freshVecs[u.p.Items[i].ID]) // a vector just made always decodes
 		}
 		u.freshIx = b.finish(u.vz.surface)
 	}
-	return u.freshIx, nil
+	return u.freshIx
 }
 
 // scored turns matches into kept form; pos maps a match's item to its
@@ -322,16 +283,17 @@ func (u *update) prune(slug string, am *ArticleMemo) {
 
 // scoreWaiting scores the unchanged articles against the new items, by
 // their kept queries, read one at a time.
-func (u *update) scoreWaiting(waiting map[string]Target) error {
+func (u *update) scoreWaiting(jobs []rescoreJob) error {
 	if u.m.LoadQueries == nil {
 		return errors.New("related: kept queries: no store")
 	}
-	ix, err := u.freshIndex()
-	if err != nil {
-		return err
+	waiting := make(map[string]Target, len(jobs))
+	for _, j := range jobs {
+		waiting[j.slug] = j.t
 	}
+	ix := u.freshIndex()
 	done := 0
-	err = u.m.LoadQueries(func(slug string, raw []byte) error {
+	err := u.m.LoadQueries(func(slug string, raw []byte) error {
 		t, ok := waiting[slug]
 		if !ok {
 			return nil

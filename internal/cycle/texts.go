@@ -1,6 +1,7 @@
 package cycle
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sync"
@@ -30,7 +31,7 @@ type texts struct {
 	err   error
 }
 
-type text struct{ summary, content string }
+type text struct{ summary, content, digest string }
 
 func newTexts(ctx context.Context, store *state.Store, max int) *texts {
 	return &texts{ctx: ctx, store: store, max: max, light: map[string]bool{}, bySrc: map[string]map[string]text{}}
@@ -48,14 +49,20 @@ func (t *texts) fill(it *feed.Item) {
 	if !ok {
 		var err error
 		if byID, err = t.read(src); err != nil {
-			t.err = cmpErr(t.err, err)
+			t.err = cmp.Or(t.err, err)
 			return
 		}
 		t.bySrc[src] = byID
 	}
-	if x, ok := byID[it.ID]; ok {
-		it.Summary, it.ContentHTML = x.summary, x.content
+	x, ok := byID[it.ID]
+	if !ok || x.digest != it.Digest {
+		// Nothing else writes a source's items while a cycle holds the
+		// site's lock (a fleet node reads text up front): say so rather
+		// than publish another item's text.
+		t.err = cmp.Or(t.err, fmt.Errorf("cycle: %s's item %s changed while the cycle ran", src, it.ID))
+		return
 	}
+	it.Summary, it.ContentHTML = x.summary, x.content
 }
 
 func (t *texts) read(src string) (map[string]text, error) {
@@ -67,7 +74,7 @@ func (t *texts) read(src string) (map[string]text, error) {
 	for i := range items {
 		it := &items[i].Item
 		feed.Bound(it, t.max)
-		out[it.ID] = text{it.Summary, it.ContentHTML}
+		out[it.ID] = text{it.Summary, it.ContentHTML, items[i].Hash}
 	}
 	return out, nil
 }
@@ -84,11 +91,4 @@ func (t *texts) failed() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.err
-}
-
-func cmpErr(old, err error) error {
-	if old != nil {
-		return old
-	}
-	return err
 }

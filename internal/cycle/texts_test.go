@@ -47,6 +47,12 @@ func TestTextsFill(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	gone := feed.Item{ID: "a", Digest: "an older text", Origin: &feed.Origin{Name: "wire"}}
+	tx.fill(&gone)
+	if err := tx.failed(); err == nil || !strings.Contains(err.Error(), "changed while the cycle ran") || gone.Summary != "" {
+		t.Errorf("an item whose kept text is not the one collected: %v, given %q", err, gone.Summary)
+	}
+
 	st.Close()
 	broken := newTexts(ctx, st, 0)
 	broken.light["wire"] = true
