@@ -86,7 +86,10 @@ var schema = []string{
 	// the generation the cycle will commit; the items the kept scores
 	// cover are those whose vector's generation is committed. Keyed by the
 	// output folder like outputs: each node of a fleet keeps its own,
-	// and a node's rows always agree with its score_sets row.
+	// and a node's rows always agree with its score_sets row. The large
+	// blobs come last in their rows: a row's columns are read in order,
+	// and reading every item's hash and fingerprint (or every article's
+	// matches) past its vector (or query) read their overflow pages.
 	`ALTER TABLE sources ADD COLUMN items_digest TEXT NOT NULL DEFAULT '';
 	CREATE TABLE score_sets (
 		out  TEXT PRIMARY KEY,
@@ -99,20 +102,21 @@ var schema = []string{
 		out     TEXT NOT NULL,
 		slug    TEXT NOT NULL,
 		digest  TEXT NOT NULL,
-		query   BLOB NOT NULL,
 		matches BLOB NOT NULL,
+		query   BLOB NOT NULL,
 		terms   BLOB NOT NULL,
 		PRIMARY KEY (out, slug)
 	);
 	CREATE TABLE score_items (
-		out  TEXT NOT NULL,
-		id   TEXT NOT NULL,
+		out   TEXT NOT NULL,
+		id    TEXT NOT NULL,
 		hash  INTEGER NOT NULL,
-		vec   BLOB NOT NULL,
-		print BLOB NOT NULL,
 		gen   INTEGER NOT NULL,
+		print BLOB NOT NULL,
+		vec   BLOB NOT NULL,
 		PRIMARY KEY (out, id)
 	);
+	CREATE INDEX score_items_gen ON score_items(out, gen);
 	CREATE TABLE article_cache (
 		out  TEXT NOT NULL,
 		path TEXT NOT NULL,
