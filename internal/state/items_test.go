@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -32,6 +33,45 @@ func TestItemsWrittenBeforeMigration7(t *testing.T) {
 		of, err := s.ItemsOf(ctx, []string{"wire"}, text)
 		if err != nil || len(of["wire"]) != 1 || of["wire"][0].Summary != "<p>kept in JSON</p>" {
 			t.Errorf("ItemsOf(text %v) = %+v, %v", text, of, err)
+		}
+	}
+}
+
+// TestItemsOfInFeedOrder: ItemsOf reads the table in whatever order the
+// database keeps it and puts each source's items in feed order.
+func TestItemsOfInFeedOrder(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, name := range []string{"a", "b"} {
+		if err := s.SaveSource(ctx, Source{Name: name, URL: "https://w.example/" + name}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Stored out of feed order, the sources' rows interleaved.
+	for _, r := range []struct {
+		src, id string
+		pos     int
+	}{{"a", "a2", 2}, {"b", "b1", 1}, {"a", "a0", 0}, {"b", "b0", 0}, {"a", "a1", 1}} {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO items(source, id, position, first_seen, hash, data) VALUES(?, ?, ?, 0, 'h', ?)`,
+			r.src, r.id, r.pos, `{"ID":"`+r.id+`"}`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	of, err := s.ItemsOf(ctx, []string{"a", "b"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for src, want := range map[string][]string{"a": {"a0", "a1", "a2"}, "b": {"b0", "b1"}} {
+		var got []string
+		for _, it := range of[src] {
+			got = append(got, it.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", src, got, want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/braid-feeds/braid/feed"
@@ -114,7 +116,7 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 
 // Items returns the source's last good items in their feed order.
 func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
-	q, err := s.stmt(ctx, `SELECT source, first_seen, hash, data, summary, content FROM items WHERE source = ? ORDER BY position`)
+	q, err := s.stmt(ctx, `SELECT source, first_seen, hash, data, summary, content, position FROM items WHERE source = ? ORDER BY position`)
 	if err != nil {
 		return nil, fmt.Errorf("state: items of %s: %w", source, err)
 	}
@@ -123,7 +125,7 @@ func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
 		return nil, fmt.Errorf("state: items of %s: %w", source, err)
 	}
 	var out []Item
-	err = scanItems(rows, nil, func(_ string, it Item) { out = append(out, it) })
+	err = scanItems(rows, nil, func(_ string, _ int, it Item) { out = append(out, it) })
 	if err != nil {
 		return nil, fmt.Errorf("state: items of %s: %w", source, err)
 	}
@@ -144,34 +146,55 @@ func (s *Store) ItemsOf(ctx context.Context, sources []string, text bool) (map[s
 	if len(sources) == 0 {
 		return out, nil
 	}
-	q := `SELECT source, first_seen, hash, data, summary, content FROM items ORDER BY source, position`
+	// In table order, each source's items put in feed order here: a
+	// source has a few dozen, and the database sorting every row of the
+	// table (a thousand sources' worth) cost more than the reading.
+	q := `SELECT source, first_seen, hash, data, summary, content, position FROM items`
 	if !text {
 		q = `SELECT source, first_seen, hash, data,
-			CASE WHEN hash = '' THEN summary END, CASE WHEN hash = '' THEN content END
-			FROM items ORDER BY source, position`
+			CASE WHEN hash = '' THEN summary END, CASE WHEN hash = '' THEN content END, position
+			FROM items`
 	}
 	rows, err := s.query(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("state: items: %w", err)
 	}
-	err = scanItems(rows, want, func(src string, it Item) { out[src] = append(out[src], it) })
+	at := map[string][]int{} // each item's position, by source
+	err = scanItems(rows, want, func(src string, pos int, it Item) {
+		out[src] = append(out[src], it)
+		at[src] = append(at[src], pos)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("state: items: %w", err)
+	}
+	for src, items := range out {
+		pos := at[src]
+		order := make([]int, len(items))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(pos[a], pos[b]) })
+		sorted := make([]Item, len(items))
+		for i, k := range order {
+			sorted[i] = items[k]
+		}
+		out[src] = sorted
 	}
 	return out, nil
 }
 
 // scanItems decodes rows of (source, first_seen, hash, data, summary,
-// content), skipping those of sources not in want (nil: none skipped),
-// and closes them. A NULL summary or content is an empty one.
-func scanItems(rows *sql.Rows, want map[string]bool, fn func(source string, it Item)) error {
+// content, position), skipping those of sources not in want (nil: none
+// skipped), and closes them. A NULL summary or content is an empty one.
+func scanItems(rows *sql.Rows, want map[string]bool, fn func(source string, position int, it Item)) error {
 	defer rows.Close()
 	for rows.Next() {
 		var src string
 		var fs int64
+		var pos int
 		var it Item
 		var data, summary, content sql.RawBytes
-		if err := rows.Scan(&src, &fs, &it.Hash, &data, &summary, &content); err != nil {
+		if err := rows.Scan(&src, &fs, &it.Hash, &data, &summary, &content, &pos); err != nil {
 			return err
 		}
 		if want != nil && !want[src] {
@@ -185,7 +208,7 @@ func scanItems(rows *sql.Rows, want map[string]bool, fn func(source string, it I
 			it.Summary, it.ContentHTML = string(summary), string(content)
 		}
 		it.FirstSeen = fromUnix(fs)
-		fn(src, it)
+		fn(src, pos, it)
 	}
 	return rows.Err()
 }
