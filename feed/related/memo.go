@@ -199,18 +199,25 @@ func TargetDigest(t Target) string {
 // The new and edited articles' terms are kept for Update to store.
 func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, error) {
 	m.fresh = map[string][]byte{}
-	count := func(slug string, t Target) {
+	count := func(slug string, t Target) error {
+		t, err := t.withBody()
+		if err != nil {
+			return err
+		}
 		terms := DocTerms(t.Doc)
 		for _, k := range terms {
 			m.DF[k]++
 		}
 		m.fresh[slug] = EncodeTerms(terms)
+		return nil
 	}
 	sameVersion := strings.HasPrefix(m.Key, fmt.Sprintf("v%d ", ScoringVersion))
 	if m.DF == nil || !sameVersion {
 		m.DF = map[string]int{}
 		for i, slug := range slugs {
-			count(slug, targets[i])
+			if err := count(slug, targets[i]); err != nil {
+				return nil, 0, err
+			}
 		}
 		m.Docs = len(slugs)
 		return m.DF, m.Docs, nil
@@ -255,7 +262,9 @@ func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, er
 		}
 	}
 	for _, i := range fresh {
-		count(slugs[i], targets[i])
+		if err := count(slugs[i], targets[i]); err != nil {
+			return nil, 0, err
+		}
 	}
 	m.Docs = len(slugs)
 	return m.DF, m.Docs, nil
@@ -269,7 +278,10 @@ func (m *Memo) digest(slug string, t Target) string {
 	if m.digests == nil {
 		m.digests = map[string]string{}
 	}
-	d := TargetDigest(t)
+	d := t.Digest
+	if d == "" {
+		d = TargetDigest(t)
+	}
 	m.digests[slug] = d
 	return d
 }

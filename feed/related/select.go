@@ -40,6 +40,27 @@ type Target struct {
 	MinScore *float64     // the article's own threshold, when it sets one
 	Exclude  []string     // terms that rule an item out for this article
 	Local    []*feed.Item // the article and its neighbours: they win collisions
+	// Digest, when set, is TargetDigest of the target with its Body: a
+	// caller that keeps parsed articles without their text gives Doc
+	// without it, and Body to read it.
+	Digest string
+	// Body, when set, reads Doc.Body, which Doc was given without.
+	// Scoring calls it only for an article whose text it reads: one it
+	// scores again, or counts into the site's frequencies.
+	Body func() (string, error)
+}
+
+// withBody is t with its Doc's Body read, when it was given without.
+func (t Target) withBody() (Target, error) {
+	if t.Body == nil {
+		return t, nil
+	}
+	b, err := t.Body()
+	if err != nil {
+		return t, err
+	}
+	t.Doc.Body, t.Body = b, nil
+	return t, nil
 }
 
 // Pool is a cycle's candidate items, deduplicated and indexed once for
@@ -202,6 +223,9 @@ type Decision struct {
 // sharing a term with it when all is set (for explain), else only those
 // reaching the threshold. The selected ones are what the article's feed
 // gets, before merging drops collisions with local items.
+//
+// Decide reads t.Doc as given: a target without its Body (Target.Body)
+// is for Memo and Update.
 func (p *Pool) Decide(t Target, now time.Time, all bool) []Decision {
 	floor := p.floor(t)
 	if all {

@@ -163,7 +163,11 @@ var chunkItems = 1024 // a variable for tests: many small chunks must score as o
 func (u *update) rescore(jobs []rescoreJob) error {
 	p := u.p
 	for k := range jobs {
-		jobs[k].q = p.weights.Query(jobs[k].t.Doc)
+		t, err := jobs[k].t.withBody()
+		if err != nil {
+			return err
+		}
+		jobs[k].t, jobs[k].q = t, p.weights.Query(t.Doc)
 	}
 	c := u.newChunk()
 	added := make([]bool, len(p.Items))

@@ -348,23 +348,49 @@ type CachedArticle struct {
 
 // ArticleCache returns the parsed articles kept for out, by path.
 func (s *Store) ArticleCache(ctx context.Context, out string) (map[string]CachedArticle, error) {
+	kept := map[string]CachedArticle{}
+	err := s.EachCachedArticle(ctx, out, func(c CachedArticle) error {
+		kept[c.Path] = c
+		return nil
+	})
+	return kept, err
+}
+
+// EachCachedArticle calls fn with each parsed article kept for out, one
+// row at a time: a big site's kept parses are over a hundred megabytes,
+// and a cycle keeps only a little of each.
+func (s *Store) EachCachedArticle(ctx context.Context, out string, fn func(CachedArticle) error) error {
 	rows, err := s.query(ctx, `SELECT path, sum, data FROM article_cache WHERE out = ?`, out)
 	if err != nil {
-		return nil, fmt.Errorf("state: article cache of %s: %w", out, err)
+		return fmt.Errorf("state: article cache of %s: %w", out, err)
 	}
 	defer rows.Close()
-	kept := map[string]CachedArticle{}
 	for rows.Next() {
 		var c CachedArticle
 		if err := rows.Scan(&c.Path, &c.Sum, &c.Data); err != nil {
-			return nil, fmt.Errorf("state: article cache of %s: %w", out, err)
+			return fmt.Errorf("state: article cache of %s: %w", out, err)
 		}
-		kept[c.Path] = c
+		if err := fn(c); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("state: article cache of %s: %w", out, err)
+		return fmt.Errorf("state: article cache of %s: %w", out, err)
 	}
-	return kept, nil
+	return nil
+}
+
+// CachedArticleData returns the kept parse of one article of out, nil
+// when none is kept.
+func (s *Store) CachedArticleData(ctx context.Context, out, path string) (sum string, data []byte, err error) {
+	err = s.queryRow(ctx, `SELECT sum, data FROM article_cache WHERE out = ? AND path = ?`, out, path).Scan(&sum, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("state: article cache of %s: %s: %w", out, path, err)
+	}
+	return sum, data, nil
 }
 
 // SaveArticleCache keeps set (replacing by path) and forgets drop, in
