@@ -12,32 +12,64 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/braid-feeds/braid/feed/related"
 	"github.com/braid-feeds/braid/internal/state"
 	"github.com/braid-feeds/braid/sources/articles"
 )
 
 // articleCacheVersion names how articles are parsed and kept. Bump it
 // with any change to parsing or to articles.Article: kept parses made
-// under another version (or another braid version) are parsed again.
-const articleCacheVersion = 2
+// under another version (or another braid version, or scoring version:
+// a kept parse carries its related.TargetDigest) are parsed again.
+const articleCacheVersion = 3
 
 // articleCache is an articles.Cache kept in the state: an unchanged file
 // is not parsed again (at 2,000 articles, parsing was 40 % of a cycle in
 // which nothing changed). A kept parse is used only for exactly the bytes
 // it was made from.
+//
+// A kept parse comes without its text and HTML, most of its bytes (at
+// 20,000 articles, 120 MB a cycle held): what the cycle compares (its
+// fingerprint, feed hashes, scoring's digest of the article) it compares
+// by the parse's sum and kept target digest, and text reads an article's
+// text and HTML back for the few that are scored again or written.
 type articleCache struct {
+	ctx     context.Context
+	store   *state.Store
+	out     string
 	version string
-	kept    map[string]state.CachedArticle
-	seen    map[string]bool
+	kept    map[string]keptParse // by path, read from the state
+	info    map[string]parseInfo // by path, for every article loaded
 	put     []state.CachedArticle
 }
 
+// keptParse is a parse kept in the state, without its text and HTML.
+type keptParse struct {
+	sum, target string
+	head        articles.Article
+}
+
+// parseInfo is what a cycle knows of an article's parse besides the
+// parse: the sum of what it was parsed from, its related.TargetDigest,
+// and whether its text and HTML were left in the state.
+type parseInfo struct {
+	sum, target string
+	light       bool
+}
+
 func newArticleCache(ctx context.Context, st *state.Store, out, version string) *articleCache {
-	kept, err := st.ArticleCache(ctx, out)
+	c := &articleCache{ctx: ctx, store: st, out: out, kept: map[string]keptParse{}, info: map[string]parseInfo{},
+		version: fmt.Sprintf("%d|%d|%s", articleCacheVersion, related.ScoringVersion, version)}
+	err := st.EachCachedArticle(ctx, out, func(k state.CachedArticle) error {
+		if head, target, err := decodeHead(k.Data); err == nil {
+			c.kept[k.Path] = keptParse{sum: k.Sum, target: target, head: head}
+		}
+		return nil
+	})
 	if err != nil {
-		kept = nil // a cache that cannot be read is an empty one: parsing is always right
+		c.kept = map[string]keptParse{} // a cache that cannot be read is an empty one: parsing is always right
 	}
-	return &articleCache{version: fmt.Sprintf("%d|%s", articleCacheVersion, version), kept: kept, seen: map[string]bool{}}
+	return c
 }
 
 func (c *articleCache) sum(path string, data []byte) string {
@@ -47,31 +79,81 @@ func (c *articleCache) sum(path string, data []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// Get returns the kept parse of exactly these bytes, without its text
+// and HTML (see text).
 func (c *articleCache) Get(path string, data []byte) (articles.Article, bool) {
-	c.seen[path] = true
+	sum := c.sum(path, data)
 	k, ok := c.kept[path]
-	if !ok || k.Sum != c.sum(path, data) {
+	if !ok || k.sum != sum {
+		c.info[path] = parseInfo{sum: sum}
 		return articles.Article{}, false
 	}
-	a, err := decodeArticle(k.Data)
+	c.info[path] = parseInfo{sum: sum, target: k.target, light: true}
+	return k.head, true
+}
+
+func (c *articleCache) Put(path string, data []byte, a articles.Article) {
+	sum, target := c.sum(path, data), related.TargetDigest(targetOf(&a))
+	c.info[path] = parseInfo{sum: sum, target: target}
+	kept, err := encodeArticle(a, target)
 	if err != nil {
-		return articles.Article{}, false
+		return // not kept: parsed again next time
 	}
-	return a, true
+	// Kept only if it comes back exactly as parsed: a value JSON cannot
+	// carry (invalid UTF-8 in a string, a time's named zone) would make a
+	// cached cycle publish other bytes than a parsing one.
+	if back, _, err := decodeArticle(kept); err != nil || !reflect.DeepEqual(back, a) {
+		return
+	}
+	c.put = append(c.put, state.CachedArticle{Path: path, Sum: sum, Data: kept})
+}
+
+// text reads back the text and HTML of an article whose kept parse was
+// used.
+func (c *articleCache) text(path string) (text, html string, err error) {
+	sum, data, err := c.store.CachedArticleData(c.ctx, c.out, path)
+	if err != nil {
+		return "", "", err
+	}
+	if data == nil || sum != c.info[path].sum {
+		return "", "", fmt.Errorf("cycle: the kept parse of %s changed while the cycle ran", path)
+	}
+	a, _, err := decodeArticle(data)
+	if err != nil {
+		return "", "", fmt.Errorf("cycle: the kept parse of %s: %w", path, err)
+	}
+	return a.Text, a.HTML, nil
+}
+
+// save keeps the new parses and forgets files that are gone.
+func (c *articleCache) save(ctx context.Context) error {
+	var drop []string
+	for path := range c.kept {
+		if _, seen := c.info[path]; !seen {
+			drop = append(drop, path)
+		}
+	}
+	slices.Sort(drop)
+	if len(c.put) == 0 && len(drop) == 0 {
+		return nil
+	}
+	return c.store.SaveArticleCache(ctx, c.out, c.put, drop)
 }
 
 // encodeArticle is how a parse is kept: its text and HTML, most of its
-// bytes, as they are, each after its length, then the rest as JSON.
-// Decoding them as JSON strings (validating, then unquoting every quote
-// of the HTML) was most of the cost of reading 2,000 kept parses.
-func encodeArticle(a articles.Article) ([]byte, error) {
+// bytes, as they are, each after its length, then its target digest the
+// same way, then the rest as JSON. Decoding text and HTML as JSON strings
+// (validating, then unquoting every quote of the HTML) was most of the
+// cost of reading 2,000 kept parses, and a kept parse is mostly read
+// without them (decodeHead).
+func encodeArticle(a articles.Article, target string) ([]byte, error) {
 	text, html := a.Text, a.HTML
 	a.Text, a.HTML = "", ""
 	var buf bytes.Buffer
-	buf.Write(binary.AppendUvarint(nil, uint64(len(text))))
-	buf.WriteString(text)
-	buf.Write(binary.AppendUvarint(nil, uint64(len(html))))
-	buf.WriteString(html)
+	for _, s := range []string{text, html, target} {
+		buf.Write(binary.AppendUvarint(nil, uint64(len(s))))
+		buf.WriteString(s)
+	}
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // smaller, and faster to decode
 	if err := enc.Encode(a); err != nil {
@@ -82,49 +164,40 @@ func encodeArticle(a articles.Article) ([]byte, error) {
 
 var errKeptArticle = errors.New("cycle: kept article does not decode")
 
-func decodeArticle(data []byte) (articles.Article, error) {
-	var parts [2]string
+// decodeArticle is encodeArticle reversed.
+func decodeArticle(data []byte) (articles.Article, string, error) {
+	parts, rest, err := splitKept(data)
+	if err != nil {
+		return articles.Article{}, "", err
+	}
+	var a articles.Article
+	if err := json.Unmarshal(rest, &a); err != nil {
+		return articles.Article{}, "", err
+	}
+	a.Text, a.HTML = string(parts[0]), string(parts[1])
+	return a, string(parts[2]), nil
+}
+
+// decodeHead is decodeArticle without the text and HTML.
+func decodeHead(data []byte) (articles.Article, string, error) {
+	parts, rest, err := splitKept(data)
+	if err != nil {
+		return articles.Article{}, "", err
+	}
+	var a articles.Article
+	if err := json.Unmarshal(rest, &a); err != nil {
+		return articles.Article{}, "", err
+	}
+	return a, string(parts[2]), nil
+}
+
+func splitKept(data []byte) (parts [3][]byte, rest []byte, err error) {
 	for i := range parts {
 		n, k := binary.Uvarint(data)
 		if k <= 0 || uint64(len(data)-k) < n {
-			return articles.Article{}, errKeptArticle
+			return parts, nil, errKeptArticle
 		}
-		parts[i], data = string(data[k:k+int(n)]), data[k+int(n):]
+		parts[i], data = data[k:k+int(n)], data[k+int(n):]
 	}
-	var a articles.Article
-	if err := json.Unmarshal(data, &a); err != nil {
-		return articles.Article{}, err
-	}
-	a.Text, a.HTML = parts[0], parts[1]
-	return a, nil
-}
-
-func (c *articleCache) Put(path string, data []byte, a articles.Article) {
-	c.seen[path] = true
-	kept, err := encodeArticle(a)
-	if err != nil {
-		return // not kept: parsed again next time
-	}
-	// Kept only if it comes back exactly as parsed: a value JSON cannot
-	// carry (invalid UTF-8 in a string, a time's named zone) would make a
-	// cached cycle publish other bytes than a parsing one.
-	if back, err := decodeArticle(kept); err != nil || !reflect.DeepEqual(back, a) {
-		return
-	}
-	c.put = append(c.put, state.CachedArticle{Path: path, Sum: c.sum(path, data), Data: kept})
-}
-
-// save keeps the new parses and forgets files that are gone.
-func (c *articleCache) save(ctx context.Context, st *state.Store, out string) error {
-	var drop []string
-	for path := range c.kept {
-		if !c.seen[path] {
-			drop = append(drop, path)
-		}
-	}
-	slices.Sort(drop)
-	if len(c.put) == 0 && len(drop) == 0 {
-		return nil
-	}
-	return st.SaveArticleCache(ctx, out, c.put, drop)
+	return parts, data, nil
 }

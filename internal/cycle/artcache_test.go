@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/braid-feeds/braid/feed/related"
 	"github.com/braid-feeds/braid/internal/state"
 	"github.com/braid-feeds/braid/sources/articles"
 )
@@ -39,14 +40,36 @@ func TestArticleCacheEqualsParsing(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if err := c.save(ctx); err != nil {
+					t.Fatal(err)
+				}
+				// Kept parses come without their text and HTML, which
+				// text reads back.
+				light := 0
+				for i := range got {
+					info := c.info[got[i].Path]
+					if info.sum == "" || info.target == "" {
+						t.Fatalf("run %d: %s: no sum or target digest", run, got[i].Path)
+					}
+					if !info.light {
+						continue
+					}
+					light++
+					if got[i].Text != "" || got[i].HTML != "" {
+						t.Fatalf("run %d: %s: a kept parse came with its text", run, got[i].Path)
+					}
+					if got[i].Text, got[i].HTML, err = c.text(got[i].Path); err != nil {
+						t.Fatal(err)
+					}
+					if info.target != related.TargetDigest(targetOf(&got[i])) {
+						t.Fatalf("run %d: %s: kept target digest is not the article's", run, got[i].Path)
+					}
+				}
 				if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(problems, wantProblems) {
 					t.Fatalf("run %d: cached load differs from parsing", run)
 				}
-				if hits := len(want) - len(c.put); hits != kept {
-					t.Errorf("run %d: %d articles from the cache, want %d", run, hits, kept)
-				}
-				if err := c.save(ctx, st, dir); err != nil {
-					t.Fatal(err)
+				if hits := len(want) - len(c.put); hits != kept || light != kept {
+					t.Errorf("run %d: %d articles from the cache (%d without text), want %d", run, hits, light, kept)
 				}
 			}
 		})
@@ -67,7 +90,7 @@ func TestArticleCacheEqualsParsing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := c.save(ctx, st, dir); err != nil {
+			if err := c.save(ctx); err != nil {
 				t.Fatal(err)
 			}
 			return arts, c
@@ -90,7 +113,7 @@ func TestArticleCacheEqualsParsing(t *testing.T) {
 // exactly (here a title with invalid UTF-8, which JSON would replace) is
 // not kept: it is parsed again each cycle rather than published changed.
 func TestArticleCacheKeepsOnlyWhatRoundTrips(t *testing.T) {
-	c := &articleCache{version: "test", seen: map[string]bool{}}
+	c := &articleCache{version: "test", info: map[string]parseInfo{}}
 	c.Put("a.md", []byte("x"), articles.Article{Path: "a.md", Title: "Caf\xe9 Reopens"})
 	c.Put("b.md", []byte("y"), articles.Article{Path: "b.md", Title: "Café Reopens", Tags: []string{"food"}})
 	if len(c.put) != 1 || c.put[0].Path != "b.md" {
@@ -99,13 +122,14 @@ func TestArticleCacheKeepsOnlyWhatRoundTrips(t *testing.T) {
 }
 
 // FuzzDecodeArticle: a kept parse read back from a damaged state never
-// panics, and what encodes decodes to itself.
+// panics, what encodes decodes to itself, and its head is the parse
+// without its text and HTML.
 func FuzzDecodeArticle(f *testing.F) {
 	for _, a := range []articles.Article{
 		{Slug: "a", Title: "Bridge", Text: "The bridge closed.", HTML: `<p class="x">The bridge closed.</p>`},
 		{Slug: "b", Headings: []string{"One"}, Text: "", HTML: "\xff\x00"},
 	} {
-		data, err := encodeArticle(a)
+		data, err := encodeArticle(a, "d1")
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -113,15 +137,19 @@ func FuzzDecodeArticle(f *testing.F) {
 	}
 	f.Add([]byte{0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		a, err := decodeArticle(data)
+		a, target, err := decodeArticle(data)
 		if err != nil {
 			return
 		}
-		again, err := encodeArticle(a)
+		head, headTarget, err := decodeHead(data)
+		if err != nil || head.Title != a.Title || head.Text != "" || head.HTML != "" || headTarget != target {
+			t.Errorf("head %+v (%q, %v) of %+v (%q)", head, headTarget, err, a, target)
+		}
+		again, err := encodeArticle(a, target)
 		if err != nil {
 			return
 		}
-		if back, err := decodeArticle(again); err != nil || !reflect.DeepEqual(back.Text, a.Text) || back.HTML != a.HTML {
+		if back, backTarget, err := decodeArticle(again); err != nil || back.Text != a.Text || back.HTML != a.HTML || backTarget != target {
 			t.Errorf("%+v came back as %+v (%v)", a, back, err)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/braid-feeds/braid/feed/related"
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/sources/articles"
 )
 
 // siteFeedItems caps the site-wide feed: readers want the latest, not the archive.
@@ -67,13 +68,57 @@ func (c *run) selectRelated(ctx context.Context) error {
 // feedUnit), and fullFeed builds the few that are written.
 func (c *run) build() builtFeeds {
 	out := builtFeeds{articles: make([]feed.Feed, len(c.local))}
-	items := make([]feed.Item, len(c.local))
 	for i := range c.local {
 		out.articles[i] = c.articleFeed(i)
+	}
+	out.site = c.siteFeed()
+	return out
+}
+
+// siteFeed is the site-wide feed.
+func (c *run) siteFeed() feed.Feed {
+	items := make([]feed.Item, len(c.local))
+	for i := range c.local {
 		items[i] = c.local[i].item
 	}
-	out.site = siteOf(c.cfg).SiteFeed(items, siteFeedItems, address(c.cfg, ""))
-	return out
+	return siteOf(c.cfg).SiteFeed(items, siteFeedItems, address(c.cfg, ""))
+}
+
+// fullSiteFeed is the site-wide feed with the text of every article in
+// it, to be rendered.
+func (c *run) fullSiteFeed() (*feed.Feed, error) {
+	in := map[string]bool{}
+	for _, it := range c.siteFeed().Items {
+		in[it.ID] = true
+	}
+	for i := range c.local {
+		if in[c.local[i].item.ID] {
+			if err := c.fillArticle(i); err != nil {
+				return nil, err
+			}
+		}
+	}
+	f := c.siteFeed()
+	return &f, nil
+}
+
+// fillArticle gives the i-th article its HTML when its kept parse came
+// without it.
+func (c *run) fillArticle(i int) error {
+	af := &c.local[i]
+	if !af.parse.light {
+		return nil
+	}
+	text, html, err := c.artcache.text(af.art.Path)
+	if err != nil {
+		return err
+	}
+	af.art.Text, af.art.HTML, af.doc.HTML = text, html, html
+	digest := af.item.Digest
+	af.item = siteOf(c.cfg).ArticleItem(&af.doc, feed.RoleArticle, true)
+	af.item.Digest = digest
+	af.parse.light, af.body = false, nil
+	return nil
 }
 
 // articleFeed is the i-th article's feed.
@@ -85,6 +130,9 @@ func (c *run) articleFeed(i int) feed.Feed {
 // fullFeed is the i-th article's feed with the text of every item, to
 // be rendered.
 func (c *run) fullFeed(i int) (*feed.Feed, error) {
+	if err := c.fillArticle(i); err != nil {
+		return nil, err
+	}
 	c.texts.fillAll(c.related[i])
 	if err := c.texts.failed(); err != nil {
 		return nil, err
@@ -116,17 +164,26 @@ func selectionOptions(rc config.Related, srcs []config.Source) related.Options {
 	return opt
 }
 
-// target is an article as selection sees it.
+// target is an article as selection sees it. An article whose kept
+// parse came without its text gives its Body on demand, with the digest
+// of the whole (articleCache).
 func target(af *articleFeed) related.Target {
-	a := af.art
+	t := targetOf(af.art)
+	t.Exclude = af.art.Related.Exclude
+	t.Local = []*feed.Item{&af.item, af.prev, af.next}
+	t.Digest, t.Body = af.parse.target, af.body
+	return t
+}
+
+// targetOf is what scoring reads of an article, the part its digest
+// covers.
+func targetOf(a *articles.Article) related.Target {
 	return related.Target{
 		Doc: related.Doc{
 			Title: a.Title, Headings: a.Headings, Body: a.Text, Tags: a.Tags,
 			Credit: a.Credit, Include: a.Related.Include,
 		},
 		MinScore: a.Related.MinScore,
-		Exclude:  a.Related.Exclude,
-		Local:    []*feed.Item{&af.item, af.prev, af.next},
 	}
 }
 

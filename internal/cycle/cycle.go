@@ -132,16 +132,17 @@ type run struct {
 	now   time.Time
 	sum   *Summary
 
-	local   []articleFeed        // gather: the articles with their neighbours
-	results []sources.Result     // gather: each source's outcome
-	pool    []feed.Item          // gather: every source's items, before dedupe
-	texts   *texts               // gather: the text of kept items, read when needed
-	health  []render.IndexSource // gather: the index page's source table
-	fp      string               // gather: what the output is made from
-	hashes  map[string]string    // publish: content hash of each changed feed, by URL
-	related [][]feed.Item        // select: each article's related items
-	vectors *vectorSink          // select: where item vectors are written
-	cands   int                  // select: candidates after dedupe
+	local    []articleFeed        // gather: the articles with their neighbours
+	artcache *articleCache        // gather: kept parses, for the text of those read without it
+	results  []sources.Result     // gather: each source's outcome
+	pool     []feed.Item          // gather: every source's items, before dedupe
+	texts    *texts               // gather: the text of kept items, read when needed
+	health   []render.IndexSource // gather: the index page's source table
+	fp       string               // gather: what the output is made from
+	hashes   map[string]string    // publish: content hash of each changed feed, by URL
+	related  [][]feed.Item        // select: each article's related items
+	vectors  *vectorSink          // select: where item vectors are written
+	cands    int                  // select: candidates after dedupe
 }
 
 func (c *run) progress(phase string) {

@@ -42,7 +42,12 @@ func fingerprint(version string, cfg *config.Config, local []articleFeed, result
 		a := *af.art
 		a.Text, a.HTML = "", ""
 		enc.Encode(&a)
-		hashText(h, af.art.Text, af.art.HTML)
+		if af.parse.sum != "" {
+			// What the text was parsed from, known without it.
+			hashText(h, af.parse.sum)
+		} else {
+			hashText(h, af.art.Text, af.art.HTML)
+		}
 		for _, it := range []*feed.Item{&af.item, af.prev, af.next} {
 			hashItem(h, enc, it)
 		}

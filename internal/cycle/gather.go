@@ -33,14 +33,31 @@ func (c *run) gather(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := cache.save(ctx, c.opt.Store, outputsKey(c.cfg)); err != nil {
+	if err := cache.save(ctx); err != nil {
 		return err
 	}
 	local, chain, err := localItems(ctx, c.cfg, c.opt.Store, arts, c.now)
 	if err != nil {
 		return err
 	}
-	c.local = local
+	for i := range local {
+		af := &local[i]
+		af.parse = cache.info[af.art.Path]
+		if af.parse.sum != "" {
+			// The article's text, told by what it was parsed from: the
+			// same whether its kept parse came with it or without
+			// (feedUnit).
+			af.item.Digest = "article " + af.parse.sum
+		}
+		if af.parse.light {
+			path := af.art.Path
+			af.body = func() (string, error) {
+				text, _, err := cache.text(path)
+				return text, err
+			}
+		}
+	}
+	c.local, c.artcache = local, cache
 	c.sum.Articles = len(arts)
 	c.reportArticles(append(problems, chain...))
 
@@ -246,6 +263,11 @@ type articleFeed struct {
 	doc        feed.Article
 	item       feed.Item
 	prev, next *feed.Item
+	// parse is what the cycle's article cache knows of the article; a
+	// light one came without its text and HTML: body reads the text
+	// (scoring's), fillArticle both (a written feed's).
+	parse parseInfo
+	body  func() (string, error)
 }
 
 // localItems puts the articles in one sequence (their links first, then

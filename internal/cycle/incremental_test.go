@@ -310,9 +310,11 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				fresh := copyInputs(t, g.dir)
 				restoreState(t, snap, fresh)
 				// The full build scores everything, from items read
-				// afresh from their feeds: no kept item lacks its text.
+				// afresh from their feeds and articles parsed afresh: no
+				// kept item or article lacks its text.
 				forgetScores(t, fresh)
 				forgetValidators(t, fresh)
+				forgetParses(t, fresh)
 				cycleIn(t, fresh)
 				if diffs := sameTree(got, tree(t, filepath.Join(fresh, "out"))); len(diffs) > 0 {
 					t.Fatalf("step %d (%s): incremental output differs from a full build:\n%s", step, what, strings.Join(diffs, "\n"))
@@ -376,6 +378,26 @@ func forgetValidators(t *testing.T, dir string) {
 		if err := st.SaveSource(ctx, src, nil); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// forgetParses drops the parsed articles kept in dir's state, so its next
+// cycle parses every article again.
+func forgetParses(t *testing.T, dir string) {
+	t.Helper()
+	cfg, st := openSite(t, dir)
+	defer st.Close() // the cycle opens it again
+	ctx := context.Background()
+	kept, err := st.ArticleCache(ctx, outputsKey(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for p := range kept {
+		paths = append(paths, p)
+	}
+	if err := st.SaveArticleCache(ctx, outputsKey(cfg), nil, paths); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -165,7 +165,7 @@ func (c *run) units(feeds builtFeeds) []unit {
 		units = append(units, feedUnit(cfg, v, unitFeed(slug), slug, &feeds.articles[i], func() (*feed.Feed, error) { return c.fullFeed(i) }))
 	}
 	site := &feeds.site
-	units = append(units, feedUnit(cfg, v, unitSite, "", site, func() (*feed.Feed, error) { return site, nil }))
+	units = append(units, feedUnit(cfg, v, unitSite, "", site, c.fullSiteFeed))
 
 	idx := render.IndexData{Site: site.Channel, Generated: site.Updated, Sources: c.health}
 	idx.Site.Self = published(cfg, idx.Site.Self)
