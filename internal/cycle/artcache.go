@@ -170,29 +170,27 @@ var errKeptArticle = errors.New("cycle: kept article does not decode")
 
 // decodeArticle is encodeArticle reversed.
 func decodeArticle(data []byte) (articles.Article, string, error) {
-	parts, rest, err := splitKept(data)
-	if err != nil {
-		return articles.Article{}, "", err
-	}
-	var a articles.Article
-	if err := json.Unmarshal(rest, &a); err != nil {
-		return articles.Article{}, "", err
-	}
+	a, parts, err := decodeKept(data)
 	a.Text, a.HTML = string(parts[0]), string(parts[1])
-	return a, string(parts[2]), nil
+	return a, string(parts[2]), err
 }
 
 // decodeHead is decodeArticle without the text and HTML.
 func decodeHead(data []byte) (articles.Article, string, error) {
+	a, parts, err := decodeKept(data)
+	return a, string(parts[2]), err
+}
+
+func decodeKept(data []byte) (articles.Article, [3][]byte, error) {
 	parts, rest, err := splitKept(data)
 	if err != nil {
-		return articles.Article{}, "", err
+		return articles.Article{}, [3][]byte{}, err
 	}
 	var a articles.Article
 	if err := json.Unmarshal(rest, &a); err != nil {
-		return articles.Article{}, "", err
+		return articles.Article{}, [3][]byte{}, err
 	}
-	return a, string(parts[2]), nil
+	return a, parts, nil
 }
 
 func splitKept(data []byte) (parts [3][]byte, rest []byte, err error) {
