@@ -171,16 +171,15 @@ func (u *update) rescore(jobs []rescoreJob) error {
 	}
 	c := u.newChunk()
 	added := make([]bool, len(p.Items))
-	add := func(i int, vec []byte) error {
+	add := func(i int, vec []byte) {
 		if c.add(i, vec) != nil {
-			return nil // made again below
+			return // made again below
 		}
 		added[i] = true
 		if c.full() {
 			c.score(jobs)
 			c = u.newChunk()
 		}
-		return nil
 	}
 	for _, i := range u.fresh {
 		if vec, ok := u.freshVecs[p.Items[i].ID]; ok {
@@ -190,7 +189,7 @@ func (u *update) rescore(jobs []rescoreJob) error {
 	if u.m.ScanVectors != nil && len(u.fresh) < len(p.Items) {
 		err := u.m.ScanVectors(func(id string, kv KeptVector) error {
 			if i, ok := u.byID[id]; ok && !added[i] && kv.Hash == u.hashes[i] {
-				return add(i, kv.Vec)
+				add(i, kv.Vec)
 			}
 			return nil
 		})

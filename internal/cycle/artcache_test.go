@@ -35,14 +35,7 @@ func TestArticleCacheEqualsParsing(t *testing.T) {
 				t.Fatalf("%d articles, %v", len(want), err)
 			}
 			for run, kept := range []int{0, len(want)} {
-				c := newArticleCache(ctx, st, dir, "test")
-				got, problems, err := articles.LoadAllCached(ctx, dir, articles.DefaultMaxBytes, c)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := c.save(ctx); err != nil {
-					t.Fatal(err)
-				}
+				got, problems, c := loadCached(t, st, dir)
 				// Kept parses come without their text and HTML, which
 				// text reads back.
 				light := 0
@@ -84,21 +77,10 @@ func TestArticleCacheEqualsParsing(t *testing.T) {
 		}
 		write("a.md", "---\ntitle: Harbour Cranes Arrive\ndate: 2026-10-01 09:00\n---\nSix cranes came by barge.\n")
 		write("b.md", "---\ntitle: Ferry Timetable Changes\ndate: 2026-10-02 09:00\n---\nThe winter timetable starts.\n")
-		load := func() ([]articles.Article, *articleCache) {
-			c := newArticleCache(ctx, st, dir, "test")
-			arts, _, err := articles.LoadAllCached(ctx, dir, articles.DefaultMaxBytes, c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.save(ctx); err != nil {
-				t.Fatal(err)
-			}
-			return arts, c
-		}
-		load()
+		loadCached(t, st, dir)
 		write("a.md", "---\ntitle: Harbour Cranes Arrive Late\ndate: 2026-10-01 09:00\n---\nSix cranes came by barge, a day late.\n")
 		os.Remove(filepath.Join(dir, "b.md"))
-		arts, c := load()
+		arts, _, c := loadCached(t, st, dir)
 		if len(arts) != 1 || arts[0].Title != "Harbour Cranes Arrive Late" || c.info[arts[0].Path].light {
 			t.Fatalf("after an edit: %d articles, %q, parsed again: %v", len(arts), arts[0].Title, !c.info[arts[0].Path].light)
 		}
@@ -107,6 +89,22 @@ func TestArticleCacheEqualsParsing(t *testing.T) {
 			t.Errorf("kept after a removal: %d entries, %v", len(kept), err)
 		}
 	})
+}
+
+// loadCached loads dir's articles through an article cache kept in st,
+// as a cycle does, and saves what it parsed.
+func loadCached(t *testing.T, st *state.Store, dir string) ([]articles.Article, []articles.Problem, *articleCache) {
+	t.Helper()
+	ctx := context.Background()
+	c := newArticleCache(ctx, st, dir, "test")
+	arts, problems, err := articles.LoadAllCached(ctx, dir, articles.DefaultMaxBytes, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.save(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return arts, problems, c
 }
 
 // TestArticleCacheKeepsOnlyWhatRoundTrips: a parse JSON cannot carry

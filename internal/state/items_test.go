@@ -12,15 +12,11 @@ import (
 // with or without text asked for.
 func TestItemsWrittenBeforeMigration7(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(t)
 	if err := s.SaveSource(ctx, Source{Name: "wire", URL: "https://w.example/f"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO items(source, id, position, first_seen, hash, data) VALUES('wire', 'old', 0, 0, 'h',
+	_, err := s.db.ExecContext(ctx, `INSERT INTO items(source, id, position, first_seen, hash, data) VALUES('wire', 'old', 0, 0, 'h',
 		'{"ID":"old","Title":"Old","Summary":"<p>kept in JSON</p>","ContentHTML":"<div>body</div>"}')`)
 	if err != nil {
 		t.Fatal(err)
@@ -41,11 +37,7 @@ func TestItemsWrittenBeforeMigration7(t *testing.T) {
 // database keeps it and puts each source's items in feed order.
 func TestItemsOfInFeedOrder(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(t)
 	for _, name := range []string{"a", "b"} {
 		if err := s.SaveSource(ctx, Source{Name: name, URL: "https://w.example/" + name}, nil); err != nil {
 			t.Fatal(err)
@@ -74,4 +66,15 @@ func TestItemsOfInFeedOrder(t *testing.T) {
 			t.Errorf("%s: %v, want %v", src, got, want)
 		}
 	}
+}
+
+// openTemp opens a fresh SQLite state, closed when the test ends.
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

@@ -159,26 +159,24 @@ func (s *Store) ItemsOf(ctx context.Context, sources []string, text bool) (map[s
 	if err != nil {
 		return nil, fmt.Errorf("state: items: %w", err)
 	}
-	at := map[string][]int{} // each item's position, by source
+	type placed struct {
+		pos int
+		it  Item
+	}
+	bySrc := map[string][]placed{}
 	err = scanItems(rows, want, func(src string, pos int, it Item) {
-		out[src] = append(out[src], it)
-		at[src] = append(at[src], pos)
+		bySrc[src] = append(bySrc[src], placed{pos, it})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("state: items: %w", err)
 	}
-	for src, items := range out {
-		pos := at[src]
-		order := make([]int, len(items))
-		for i := range order {
-			order[i] = i
+	for src, ps := range bySrc {
+		slices.SortFunc(ps, func(a, b placed) int { return cmp.Compare(a.pos, b.pos) })
+		items := make([]Item, len(ps))
+		for i := range ps {
+			items[i] = ps[i].it
 		}
-		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(pos[a], pos[b]) })
-		sorted := make([]Item, len(items))
-		for i, k := range order {
-			sorted[i] = items[k]
-		}
-		out[src] = sorted
+		out[src] = items
 	}
 	return out, nil
 }
