@@ -2,6 +2,7 @@ package feed
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -127,9 +128,17 @@ func NormalizeLink(link string) string {
 	return u.String()
 }
 
+// KeysVersion names how Keys normalizes links and titles. Keys kept from
+// an earlier cycle (SetKeys) are used only when made by the same version:
+// bump it with any change to NormalizeLink, NormalizeTitle or Keys.
+const KeysVersion = 1
+
 // Keys are the dedupe keys of an item, strongest first: GUID, normalized
 // link, normalized title. Empty keys are left out.
 func (it *Item) Keys() []string {
+	if it.keys != nil {
+		return slices.Clip(it.keys) // a caller's append must not write into the cache
+	}
 	var keys []string
 	if it.GUID != "" {
 		keys = append(keys, "guid:"+it.GUID)
@@ -141,4 +150,16 @@ func (it *Item) Keys() []string {
 		keys = append(keys, "title:"+t)
 	}
 	return keys
+}
+
+// SetKeys gives the item the keys Keys computed for it when it was kept
+// (the state stores them with the item): normalizing every kept title and
+// link again was a tenth of a cycle with one change. The caller vouches
+// that they were made by this KeysVersion from the item's GUID, link and
+// title as they are now.
+func (it *Item) SetKeys(keys []string) {
+	if keys == nil {
+		keys = []string{}
+	}
+	it.keys = keys
 }

@@ -27,7 +27,7 @@ var tables = []table{
 	{"sources", []string{"name", "url", "moved_to", "etag", "last_modified", "status", "http_status",
 		"error_class", "error", "last_attempt", "last_success", "failures", "next_fetch", "gone", "feed",
 		"hint_next", "ttl", "fetched_by", "items_digest"}},
-	{"items", []string{"source", "id", "position", "first_seen", "hash", "data", "summary", "content"}},
+	{"items", []string{"source", "id", "position", "first_seen", "hash", "data", "head", "summary", "content"}},
 	{"meta", []string{"key", "value"}},
 	{"leases", []string{"source", "node", "expires_ms"}},
 	{"pings", []string{"url", "hash"}},

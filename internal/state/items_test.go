@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// TestItemsWrittenBeforeMigration7: an item stored with its summary and
-// content inside its JSON (as before migration 7) reads back with them,
-// with or without text asked for.
+// TestItemsWrittenBeforeMigration7: an item stored as JSON with its
+// summary and content inside (as before migrations 7 and 8) reads back
+// with them, with or without text asked for.
 func TestItemsWrittenBeforeMigration7(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)

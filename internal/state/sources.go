@@ -1,7 +1,6 @@
 package state
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -116,7 +115,7 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 
 // Items returns the source's last good items in their feed order.
 func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
-	q, err := s.stmt(ctx, `SELECT source, first_seen, hash, data, summary, content, position FROM items WHERE source = ? ORDER BY position`)
+	q, err := s.stmt(ctx, `SELECT source, first_seen, hash, data, head, summary, content, position FROM items WHERE source = ? ORDER BY position`)
 	if err != nil {
 		return nil, fmt.Errorf("state: items of %s: %w", source, err)
 	}
@@ -149,9 +148,9 @@ func (s *Store) ItemsOf(ctx context.Context, sources []string, text bool) (map[s
 	// In table order, each source's items put in feed order here: a
 	// source has a few dozen, and the database sorting every row of the
 	// table (a thousand sources' worth) cost more than the reading.
-	q := `SELECT source, first_seen, hash, data, summary, content, position FROM items`
+	q := `SELECT source, first_seen, hash, data, head, summary, content, position FROM items`
 	if !text {
-		q = `SELECT source, first_seen, hash, data,
+		q = `SELECT source, first_seen, hash, data, head,
 			CASE WHEN hash = '' THEN summary END, CASE WHEN hash = '' THEN content END, position
 			FROM items`
 	}
@@ -181,9 +180,10 @@ func (s *Store) ItemsOf(ctx context.Context, sources []string, text bool) (map[s
 	return out, nil
 }
 
-// scanItems decodes rows of (source, first_seen, hash, data, summary,
-// content, position), skipping those of sources not in want (nil: none
-// skipped), and closes them. A NULL summary or content is an empty one.
+// scanItems decodes rows of (source, first_seen, hash, data, head,
+// summary, content, position), skipping those of sources not in want
+// (nil: none skipped), and closes them. A NULL summary or content is an
+// empty one.
 func scanItems(rows *sql.Rows, want map[string]bool, fn func(source string, position int, it Item)) error {
 	defer rows.Close()
 	for rows.Next() {
@@ -191,14 +191,18 @@ func scanItems(rows *sql.Rows, want map[string]bool, fn func(source string, posi
 		var fs int64
 		var pos int
 		var it Item
-		var data, summary, content sql.RawBytes
-		if err := rows.Scan(&src, &fs, &it.Hash, &data, &summary, &content, &pos); err != nil {
+		var data, head, summary, content sql.RawBytes
+		if err := rows.Scan(&src, &fs, &it.Hash, &data, &head, &summary, &content, &pos); err != nil {
 			return err
 		}
 		if want != nil && !want[src] {
 			continue
 		}
-		if err := json.Unmarshal(data, &it.Item); err != nil {
+		if len(head) > 0 {
+			if err := decodeHead(head, &it.Item); err != nil {
+				return fmt.Errorf("%s: %w", src, err)
+			}
+		} else if err := json.Unmarshal(data, &it.Item); err != nil { // written before migration 8
 			return fmt.Errorf("%s: %w", src, err)
 		}
 		// Rows written before migration 7 have them in data instead.
@@ -224,7 +228,7 @@ const upsertSource = `INSERT INTO sources(name, url, moved_to, etag, last_modifi
 
 const (
 	deleteItems = `DELETE FROM items WHERE source = ?`
-	insertItem  = `INSERT INTO items(source, id, position, first_seen, hash, data, summary, content) VALUES(?,?,?,?,?,?,?,?)
+	insertItem  = `INSERT INTO items(source, id, position, first_seen, hash, data, head, summary, content) VALUES(?,?,?,?,?,'',?,?,?)
 		ON CONFLICT(source, id) DO NOTHING`
 )
 
@@ -310,7 +314,7 @@ type sourceWriter struct {
 	tx               *sql.Tx
 	upsert, del, ins *sql.Stmt
 	digest           string
-	buf              bytes.Buffer
+	buf              []byte
 }
 
 func (w *sourceWriter) save(ctx context.Context, src Source, items []Item) error {
@@ -333,23 +337,14 @@ func (w *sourceWriter) save(ctx context.Context, src Source, items []Item) error
 		return err
 	}
 	digest := sha256.New()
-	// HTML left unescaped: items are mostly HTML, and \u003c escapes
-	// make them larger and slower to decode on every later cycle.
-	enc := json.NewEncoder(&w.buf)
-	enc.SetEscapeHTML(false)
-	for i, it := range items {
+	for i := range items {
 		// The origin is the source's own (kept once, in sources.feed);
 		// repeating it in every item only costs space and decoding. The
 		// summary and content go in columns of their own (migration 7).
-		fi := it.Item
-		fi.Origin = nil
-		fi.Summary, fi.ContentHTML = "", ""
-		w.buf.Reset()
-		if err := enc.Encode(fi); err != nil {
-			return err
-		}
-		data := bytes.TrimSuffix(w.buf.Bytes(), []byte("\n"))
-		if _, err := w.ins.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, string(data), []byte(it.Summary), []byte(it.ContentHTML)); err != nil {
+		it := &items[i]
+		w.buf = encodeHead(w.buf[:0], &it.Item)
+		data := w.buf
+		if _, err := w.ins.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, data, []byte(it.Summary), []byte(it.ContentHTML)); err != nil {
 			return err
 		}
 		fmt.Fprintf(digest, "%d\x00%s\x00%d\x00%d\x00%d\x00", unix(it.FirstSeen), it.Hash, len(data), len(it.Summary), len(it.ContentHTML))
