@@ -12,6 +12,7 @@ import (
 // safe to call from several goroutines at once.
 type Store interface {
 	Source(ctx context.Context, name string) (state.Source, error)
+	Sources(ctx context.Context) ([]state.Source, error)
 	Items(ctx context.Context, source string) ([]state.Item, error)
 	ItemsOf(ctx context.Context, sources []string, text bool) (map[string][]state.Item, error)
 	ItemCounts(ctx context.Context) (map[string]int, error)

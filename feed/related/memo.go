@@ -41,8 +41,9 @@ type Memo struct {
 	// ScanVectors calls fn with every kept item vector (in any order),
 	// for a cycle that scores an article against every item: they go
 	// into the index one at a time. Nil, or an item missing, means
-	// tokenizing again.
-	ScanVectors func(fn func(id string, kv KeptVector) error) error
+	// tokenizing again. id and kv.Vec may be the store's own buffers,
+	// valid only until fn returns.
+	ScanVectors func(fn func(id []byte, kv KeptVector) error) error
 	// LoadQueries calls fn with the kept query of every article (in any
 	// order), for a cycle with new items; LoadTerms returns the kept
 	// terms of the given articles, for those that changed. They are read

@@ -153,10 +153,18 @@ func (st *memoStore) load(t *testing.T) *Memo {
 		}
 		m.Articles[slug] = &ArticleMemo{Digest: st.digests[slug], Matches: ms}
 	}
-	m.ScanVectors = func(fn func(string, KeptVector) error) error {
+	m.ScanVectors = func(fn func([]byte, KeptVector) error) error {
+		// One buffer for every call, scribbled over after each, as a
+		// store's row buffer is: nothing may keep what it was given.
+		var buf []byte
 		for id, kv := range st.vectors {
-			if err := fn(id, kv); err != nil {
+			buf = append(append(buf[:0], id...), kv.Vec...)
+			n := len(id)
+			if err := fn(buf[:n:n], KeptVector{Hash: kv.Hash, Vec: buf[n:]}); err != nil {
 				return err
+			}
+			for i := range buf {
+				buf[i] = 0xa5
 			}
 		}
 		return nil

@@ -187,8 +187,8 @@ func (u *update) rescore(jobs []rescoreJob) error {
 		}
 	}
 	if u.m.ScanVectors != nil && len(u.fresh) < len(p.Items) {
-		err := u.m.ScanVectors(func(id string, kv KeptVector) error {
-			if i, ok := u.byID[id]; ok && !added[i] && kv.Hash == u.hashes[i] {
+		err := u.m.ScanVectors(func(id []byte, kv KeptVector) error {
+			if i, ok := u.byID[string(id)]; ok && !added[i] && kv.Hash == u.hashes[i] {
 				add(i, kv.Vec)
 			}
 			return nil

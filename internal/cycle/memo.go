@@ -45,9 +45,9 @@ func (c *run) loadMemo(ctx context.Context) (*related.Memo, map[string]state.Sco
 	m.Key, m.DF, m.Docs = key, related.DecodeDF(sc.DF), sc.Docs
 	m.LoadQueries = func(fn func(string, []byte) error) error { return c.opt.Store.ScoreQueries(ctx, out, fn) }
 	m.LoadTerms = func(slugs []string) (map[string][]byte, error) { return c.opt.Store.ScoreTerms(ctx, out, slugs) }
-	m.ScanVectors = func(fn func(string, related.KeptVector) error) error {
-		return c.opt.Store.ScanItemVectors(ctx, out, func(v state.ItemVector) error {
-			return fn(v.ID, related.KeptVector{Hash: v.Hash, Vec: v.Vec})
+	m.ScanVectors = func(fn func([]byte, related.KeptVector) error) error {
+		return c.opt.Store.ScanItemVectors(ctx, out, func(id []byte, hash uint64, vec []byte) error {
+			return fn(id, related.KeptVector{Hash: hash, Vec: vec})
 		})
 	}
 	return m, sc.Items, nil
