@@ -70,6 +70,13 @@ type Options struct {
 	// LoadStored reads them. A cycle that finds nothing changed then
 	// never decodes them.
 	DeferStored bool
+	// Saved, when set, hears of a source's new items, text included, as
+	// soon as the state holds them, in the goroutine that fetched them;
+	// the Result then carries them without their summary and content,
+	// which the state gives back (see feed.Item.Digest). A first cycle
+	// held every new item's text until it was scored. Not for a fleet,
+	// whose peers replace items while a cycle runs.
+	Saved func(source string, items []feed.Item)
 	// CycleTimeout bounds the whole of FetchAll (config
 	// fetch.cycle_timeout); sources unfinished by then, waiting for a
 	// slot or fetching, fail as timed out and keep their last good

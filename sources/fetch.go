@@ -183,7 +183,14 @@ func (f *Fetcher) fetchLoaded(ctx, fctx context.Context, s Spec, st state.Source
 	if a.items != nil {
 		prev = decoded(a.items)
 	}
-	return f.done(ctx, s, a.res, a.st, prev), err
+	res := f.done(ctx, s, a.res, a.st, prev)
+	if err == nil && a.items != nil && f.opt.Saved != nil {
+		f.opt.Saved(s.Name, res.Items)
+		for i := range res.Items {
+			res.Items[i].Summary, res.Items[i].ContentHTML = "", ""
+		}
+	}
+	return res, err
 }
 
 // load reads what the state remembers of a source.

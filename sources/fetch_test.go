@@ -908,3 +908,55 @@ func noOrigin(items []feed.Item) []feed.Item {
 	}
 	return out
 }
+
+// TestSavedHandsOverText: with Saved, a source's new items reach the hook
+// with their text once the state holds them, and the Result carries them
+// without it (with their Digest, which the state's text matches); a
+// source that keeps what it had (304) calls no hook.
+func TestSavedHandsOverText(t *testing.T) {
+	var heard [][]feed.Item
+	e := newEnv(t, func(o *Options) {
+		o.Retries = -1
+		o.DeferStored = true
+		o.Saved = func(name string, items []feed.Item) {
+			if name != "wire" {
+				t.Errorf("Saved(%q)", name)
+			}
+			heard = append(heard, slices.Clone(items))
+		}
+	})
+	plain := newEnv(t, func(o *Options) { o.Retries = -1 })
+	steps := func() []http.HandlerFunc {
+		return []http.HandlerFunc{
+			feedOK(goodFeed, "ETag", `"v1"`),
+			func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotModified) },
+		}
+	}
+	srv, _ := serve(t, steps()...)
+	srvPlain, _ := serve(t, steps()...)
+
+	want := plain.one(Spec{Name: "wire", URL: srvPlain.URL})
+	got := e.one(Spec{Name: "wire", URL: srv.URL})
+	if len(heard) != 1 || !reflect.DeepEqual(noOrigin(heard[0]), noOrigin(want.Items)) {
+		t.Fatalf("the hook heard %d calls; want one with the items as fetched", len(heard))
+	}
+	if !slices.ContainsFunc(want.Items, func(it feed.Item) bool { return it.Summary != "" }) {
+		t.Fatal("the fixture has no text to hand over")
+	}
+	kept, err := e.store.Items(context.Background(), "wire")
+	if err != nil || len(kept) != len(got.Items) {
+		t.Fatalf("state holds %d items (%v), result %d", len(kept), err, len(got.Items))
+	}
+	for i, it := range got.Items {
+		if it.Summary != "" || it.ContentHTML != "" || it.Digest == "" || it.Digest != kept[i].Hash {
+			t.Errorf("item %d came back with its text or without the state's digest: %+v", i, it)
+		}
+		if kept[i].Summary != want.Items[i].Summary || kept[i].ContentHTML != want.Items[i].ContentHTML {
+			t.Errorf("item %d: the state's text is not the fetched text", i)
+		}
+	}
+	e.clock.Add(time.Hour)
+	if r := e.one(Spec{Name: "wire", URL: srv.URL}); r.Status != StatusNotModified || len(heard) != 1 {
+		t.Errorf("after a 304 (%s): %d calls of the hook; want none more", r.Status, len(heard))
+	}
+}

@@ -26,6 +26,10 @@ type Options struct {
 	// text: to tokenize or fingerprint one with nothing kept, to compare
 	// near-duplicate candidates, and to apply text rules to a match.
 	Fill func(*feed.Item)
+	// Release, when set, lets an item's text go once scoring has made
+	// what it keeps of it (its vector): Fill must be able to give it
+	// back. A first cycle held every new item's text through scoring.
+	Release func(*feed.Item)
 }
 
 // SourceRule is one source's relatedness controls.
@@ -114,6 +118,13 @@ func NewPoolWith(items []feed.Item, kept func(id string, hash uint64) feed.NearP
 func (p *Pool) fill(i int) {
 	if p.opt.Fill != nil {
 		p.opt.Fill(&p.Items[i])
+	}
+}
+
+// release lets Items[i]'s text go (Options.Release).
+func (p *Pool) release(i int) {
+	if p.opt.Release != nil {
+		p.opt.Release(&p.Items[i])
 	}
 }
 

@@ -106,6 +106,7 @@ func (u *update) vectorizeFresh() error {
 	for _, i := range u.fresh {
 		u.p.fill(i)
 		vec := u.vz.vector(&u.p.Items[i])
+		u.p.release(i)
 		u.freshVecs[u.p.Items[i].ID] = vec
 		if err := u.emit(i, vec); err != nil {
 			return err
@@ -142,8 +143,9 @@ func (u *update) scored(ms []Match, pos func(int) int) []Scored {
 // rescoreJob is a new or edited article to score against every item.
 type rescoreJob struct {
 	slug, digest string
-	t            Target
+	t            Target // without its body once q and terms are made
 	q            Query
+	terms        []byte
 	ms           []Match // by pool position
 }
 
@@ -163,11 +165,19 @@ var chunkItems = 1024 // a variable for tests: many small chunks must score as o
 func (u *update) rescore(jobs []rescoreJob) error {
 	p := u.p
 	for k := range jobs {
-		t, err := jobs[k].t.withBody()
+		j := &jobs[k]
+		t, err := j.t.withBody()
 		if err != nil {
 			return err
 		}
-		jobs[k].t, jobs[k].q = t, p.weights.Query(t.Doc)
+		j.q = p.weights.Query(t.Doc)
+		if j.terms = u.m.fresh[j.slug]; j.terms == nil {
+			j.terms = EncodeTerms(DocTerms(t.Doc))
+		}
+		// Scoring needs the query only: a first cycle held every
+		// article's text through it.
+		t.Doc.Body = ""
+		j.t = t
 	}
 	c := u.newChunk()
 	added := make([]bool, len(p.Items))
@@ -203,6 +213,7 @@ func (u *update) rescore(jobs []rescoreJob) error {
 		}
 		p.fill(i)
 		vec := u.vz.vector(&p.Items[i])
+		p.release(i)
 		if err := u.emit(i, vec); err != nil {
 			return err
 		}
@@ -211,11 +222,7 @@ func (u *update) rescore(jobs []rescoreJob) error {
 	c.score(jobs)
 	for _, j := range jobs {
 		sortMatches(j.ms)
-		terms := u.m.fresh[j.slug]
-		if terms == nil {
-			terms = EncodeTerms(DocTerms(j.t.Doc))
-		}
-		u.m.Articles[j.slug] = &ArticleMemo{Digest: j.digest, Query: encodeQuery(j.q), Terms: terms,
+		u.m.Articles[j.slug] = &ArticleMemo{Digest: j.digest, Query: encodeQuery(j.q), Terms: j.terms,
 			Matches: u.scored(j.ms, func(i int) int { return i })}
 		u.d.Changed = append(u.d.Changed, j.slug)
 		u.d.Rescored++

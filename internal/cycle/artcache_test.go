@@ -17,7 +17,8 @@ import (
 // shipped site) loads through the state-kept cache exactly as it parses:
 // on the first run (nothing kept), and on the second (everything kept,
 // nothing parsed). An edited file is parsed again, and a removed one
-// leaves the cache.
+// leaves the cache. A new parse, once saved, reads back its text and
+// HTML as a kept one does.
 func TestArticleCacheEqualsParsing(t *testing.T) {
 	ctx := context.Background()
 	dirs := []string{"../../sources/articles/testdata", "../../content"}
@@ -38,11 +39,20 @@ func TestArticleCacheEqualsParsing(t *testing.T) {
 				got, problems, c := loadCached(t, st, dir)
 				// Kept parses come without their text and HTML, which
 				// text reads back.
-				light := 0
+				light, stored := 0, 0
 				for i := range got {
 					info := c.info[got[i].Path]
 					if info.sum == "" || info.target == "" {
 						t.Fatalf("run %d: %s: no sum or target digest", run, got[i].Path)
+					}
+					if info.stored {
+						stored++
+						// A new parse kept: its text and HTML read back
+						// as parsed, for a cycle that lets them go.
+						text, html, err := c.text(got[i].Path)
+						if err != nil || text != got[i].Text || html != got[i].HTML {
+							t.Fatalf("run %d: %s: a new parse reads back otherwise (%v)", run, got[i].Path, err)
+						}
 					}
 					if !info.light {
 						continue
@@ -63,6 +73,9 @@ func TestArticleCacheEqualsParsing(t *testing.T) {
 				}
 				if light != kept {
 					t.Errorf("run %d: %d articles from the cache, want %d", run, light, kept)
+				}
+				if run == 0 && stored != len(want) {
+					t.Errorf("run 0: %d new parses stored, want %d", stored, len(want))
 				}
 			}
 		})

@@ -39,12 +39,27 @@ func (c *run) selectRelated(ctx context.Context) error {
 		return err
 	}
 	opt := selectionOptions(c.cfg.Related, c.cfg.Sources)
-	opt.Weights, opt.Fill = w, c.texts.fill
-	pool := related.NewPoolWith(c.pool, keptPrint(kept), opt)
+	opt.Weights, opt.Fill, opt.Release = w, c.texts.fill, c.texts.release
+	pool := related.NewPoolWith(c.pool, keptPrint(kept, c.prints), opt)
+	c.prints = nil
 	c.pool = nil // deduplicated into the pool
 	c.cands = len(pool.Items)
 	c.sum.Items = c.cands
-	delta, err := pool.Update(memo, slugs, targets)
+	// Fingerprinted, new items let their text go until scoring reads it
+	// back, a source at a time: a first cycle held every item's text
+	// along with every article's query.
+	for i := range pool.Items {
+		c.texts.release(&pool.Items[i])
+	}
+	for i := range pool.Dups {
+		c.texts.release(&pool.Dups[i].Item)
+		c.texts.release(&pool.Dups[i].Of)
+	}
+	var delta related.Delta
+	err = c.texts.inSourceOrder(func() (err error) {
+		delta, err = pool.Update(memo, slugs, targets)
+		return err
+	})
 	if err != nil {
 		return err
 	}

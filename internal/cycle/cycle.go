@@ -137,6 +137,7 @@ type run struct {
 	results  []sources.Result     // gather: each source's outcome
 	pool     []feed.Item          // gather: every source's items, before dedupe
 	texts    *texts               // gather: the text of kept items, read when needed
+	prints   *freshPrints         // gather: fingerprints of the items saved this cycle
 	health   []render.IndexSource // gather: the index page's source table
 	fp       string               // gather: what the output is made from
 	hashes   map[string]string    // publish: content hash of each changed feed, by URL

@@ -116,7 +116,7 @@ func loadEval(t testing.TB, evalDir string) *evalCorpus {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	results, err := fetch(ctx, cfg, Options{Store: st, Now: func() time.Time { return evalNow }}, nil)
+	results, err := fetch(ctx, cfg, Options{Store: st, Now: func() time.Time { return evalNow }}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

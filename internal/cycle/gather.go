@@ -36,6 +36,15 @@ func (c *run) gather(ctx context.Context) error {
 	if err := cache.save(ctx); err != nil {
 		return err
 	}
+	for i := range arts {
+		// A new parse the state now holds is used as a kept one is:
+		// its text and HTML read back when needed (fillArticle, body).
+		if in := cache.info[arts[i].Path]; in.stored && !in.light {
+			arts[i].Text, arts[i].HTML = "", ""
+			in.light = true
+			cache.info[arts[i].Path] = in
+		}
+	}
 	local, chain, err := localItems(ctx, c.cfg, c.opt.Store, arts, c.now)
 	if err != nil {
 		return err
@@ -62,7 +71,12 @@ func (c *run) gather(ctx context.Context) error {
 	c.reportArticles(append(problems, chain...))
 
 	c.progress(PhaseFetch)
-	if c.results, err = fetch(ctx, c.cfg, c.opt, c.fleetFetch()); err != nil {
+	c.prints = newFreshPrints(c.cfg.Related.MaxItemBytes)
+	var saved func(string, []feed.Item)
+	if !c.fleet() {
+		saved = c.prints.saved
+	}
+	if c.results, err = fetch(ctx, c.cfg, c.opt, c.fleetFetch(), saved); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -106,8 +120,9 @@ func (c *run) collect(ctx context.Context) error {
 	// collected now, so it is read now.
 	light := !c.fleet()
 	for i := range c.results {
-		if r := &c.results[i]; light && r.Stored && r.Items == nil {
-			c.texts.light[r.Name] = true
+		// Read from the state, or saved to it by this cycle's fetch.
+		if r := &c.results[i]; light && (r.Stored || r.Items != nil) {
+			c.texts.stored[r.Name] = true
 		}
 	}
 	if err := sources.LoadStored(ctx, c.opt.Store, c.results, !light); err != nil {
@@ -169,10 +184,14 @@ func (c *run) storedCandidates(ctx context.Context) int {
 	return len(c.pool) - countDuplicates(c.pool)
 }
 
-func fetch(ctx context.Context, cfg *config.Config, opt Options, fleet *sources.Fleet) ([]sources.Result, error) {
+// fetch fetches every source. saved, when set, fingerprints each
+// source's new items as they are saved, and they come back without their
+// text (sources.Options.Saved).
+func fetch(ctx context.Context, cfg *config.Config, opt Options, fleet *sources.Fleet, saved func(string, []feed.Item)) ([]sources.Result, error) {
 	fo := FetchOptions(cfg, opt.Version)
 	fo.Now = opt.Now
 	fo.Fleet = fleet
+	fo.Saved = saved
 	fo.DeferStored = true // the cycle decodes them only if something changed (collect)
 	specs := make([]sources.Spec, len(cfg.Sources))
 	for i, s := range cfg.Sources {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/related"
@@ -61,14 +62,52 @@ func (c *run) memoPrefix() string {
 	return fmt.Sprintf("%s bound %d|", c.opt.Version, c.cfg.Related.MaxItemBytes)
 }
 
-// keptPrint returns an item's kept near-duplicate fingerprint when it
-// was made from the item's present text (nil otherwise: computed).
-func keptPrint(kept map[string]state.ScoredItem) func(string, uint64) feed.NearPrint {
+// keptPrint returns an item's near-duplicate fingerprint when one was
+// made from the item's present text: as its source saved it this cycle,
+// or kept from an earlier one (nil otherwise: computed).
+func keptPrint(kept map[string]state.ScoredItem, fresh *freshPrints) func(string, uint64) feed.NearPrint {
 	return func(id string, hash uint64) feed.NearPrint {
+		if f, ok := fresh.by[id]; ok && f.hash == hash {
+			return f.print
+		}
 		if k, ok := kept[id]; ok && k.Hash == hash {
 			return related.DecodePrint(k.Print)
 		}
 		return nil
+	}
+}
+
+// freshPrints are the fingerprints of the items sources saved this
+// cycle, made as each source was saved (sources.Options.Saved), while
+// its text was at hand: the items then wait for scoring without it.
+type freshPrints struct {
+	max int // related.max_item_bytes: items are fingerprinted as bounded
+	mu  sync.Mutex
+	by  map[string]freshPrint // by item id
+}
+
+type freshPrint struct {
+	hash  uint64 // related.ItemHash of the item it was made from
+	print feed.NearPrint
+}
+
+func newFreshPrints(max int) *freshPrints {
+	return &freshPrints{max: max, by: map[string]freshPrint{}}
+}
+
+// saved fingerprints a source's new items; it runs in the fetcher's
+// goroutines, in parallel.
+func (f *freshPrints) saved(_ string, items []feed.Item) {
+	made := make([]freshPrint, len(items))
+	for i := range items {
+		x := items[i]
+		feed.Bound(&x, f.max)
+		made[i] = freshPrint{related.ItemHash(&x), feed.NearPrintOf(&x)}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range items {
+		f.by[items[i].ID] = made[i]
 	}
 }
 

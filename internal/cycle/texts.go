@@ -18,28 +18,39 @@ import (
 // a feed that is written). Each source's texts are read once, when the
 // first of its items needs them, and bounded as collect bounds the rest.
 //
+// The items a source just saved are in the state too: once scoring has
+// made its vector, release lets an item's text go, and fill reads it
+// back if it is needed again (a first cycle held every item's text
+// through scoring, 16 MB at 20,000 items).
+//
 // A failed read leaves the item without its text and is kept in err: the
 // cycle checks it before it keeps a score or writes a file.
 type texts struct {
 	ctx   context.Context
 	store *state.Store
-	max   int             // related.max_item_bytes
-	light map[string]bool // sources whose items were read without text
+	max   int // related.max_item_bytes
+	// stored are the sources whose items the state holds as the cycle
+	// has them (read from it, or just saved to it).
+	stored map[string]bool
 
 	mu    sync.Mutex
 	bySrc map[string]map[string]text // source → item id → its text
-	err   error
+	// oneSource keeps only the last source read: for a pass over items
+	// in source order (scoring's), which would otherwise end up holding
+	// every text it let go.
+	oneSource bool
+	err       error
 }
 
 type text struct{ summary, content, digest string }
 
 func newTexts(ctx context.Context, store *state.Store, max int) *texts {
-	return &texts{ctx: ctx, store: store, max: max, light: map[string]bool{}, bySrc: map[string]map[string]text{}}
+	return &texts{ctx: ctx, store: store, max: max, stored: map[string]bool{}, bySrc: map[string]map[string]text{}}
 }
 
-// fill gives it its text if it is a kept item read without it.
+// fill gives it its text if it is a kept item without it.
 func (t *texts) fill(it *feed.Item) {
-	if it.Origin == nil || !t.light[it.Origin.Name] || it.Digest == "" {
+	if !t.holds(it) || it.Summary != "" || it.ContentHTML != "" {
 		return
 	}
 	t.mu.Lock()
@@ -52,6 +63,9 @@ func (t *texts) fill(it *feed.Item) {
 			t.err = cmp.Or(t.err, err)
 			return
 		}
+		if t.oneSource {
+			clear(t.bySrc)
+		}
 		t.bySrc[src] = byID
 	}
 	x, ok := byID[it.ID]
@@ -63,6 +77,32 @@ func (t *texts) fill(it *feed.Item) {
 		return
 	}
 	it.Summary, it.ContentHTML = x.summary, x.content
+}
+
+// inSourceOrder runs fn, a pass that fills items in source order,
+// keeping one source's texts at a time.
+func (t *texts) inSourceOrder(fn func() error) error {
+	t.mu.Lock()
+	t.oneSource = true
+	t.mu.Unlock()
+	defer func() {
+		t.mu.Lock()
+		t.oneSource = false
+		t.mu.Unlock()
+	}()
+	return fn()
+}
+
+// release lets its text go if fill can give it back.
+func (t *texts) release(it *feed.Item) {
+	if t.holds(it) {
+		it.Summary, it.ContentHTML = "", ""
+	}
+}
+
+// holds reports whether the state holds the item as the cycle has it.
+func (t *texts) holds(it *feed.Item) bool {
+	return it.Origin != nil && it.Digest != "" && t.stored[it.Origin.Name]
 }
 
 func (t *texts) read(src string) (map[string]text, error) {

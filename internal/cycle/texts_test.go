@@ -12,8 +12,9 @@ import (
 
 // TestTextsFill: a kept item read without its text gets it back, cut to
 // the bound like every other item; a local item or one of a source read
-// with its text is left alone; and a read that fails names the source
-// and is kept for the cycle to stop on.
+// with its text is left alone; an item released lets its text go only
+// if fill can give it back; and a read that fails names the source and
+// is kept for the cycle to stop on.
 func TestTextsFill(t *testing.T) {
 	ctx := context.Background()
 	st, err := state.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
@@ -26,7 +27,7 @@ func TestTextsFill(t *testing.T) {
 		t.Fatal(err)
 	}
 	tx := newTexts(ctx, st, 200)
-	tx.light["wire"] = true
+	tx.stored["wire"] = true
 	kept := feed.Item{ID: "a", Link: "https://w.example/a", Title: "A", Digest: "ha", Origin: &feed.Origin{Name: "wire"}}
 	tx.fill(&kept)
 	want := feed.Item{Summary: long, ContentHTML: "<p>body</p>", Link: "https://w.example/a"}
@@ -37,10 +38,31 @@ func TestTextsFill(t *testing.T) {
 	for _, it := range []feed.Item{
 		{ID: "a", Digest: "ha", Origin: &feed.Origin{Name: "other"}, Summary: "own"}, // a source read with its text
 		{ID: "local", Summary: "own"}, // a local item
+		{ID: "a", Digest: "ha", Origin: &feed.Origin{Name: "wire"}, Summary: "own"}, // one that has its text
 	} {
 		tx.fill(&it)
 		if it.Summary != "own" {
 			t.Errorf("%+v was given text it did not lack", it)
+		}
+	}
+	// Released, an item of a stored source lets its text go and gets it
+	// back; others keep theirs.
+	kept.Summary = long
+	tx.release(&kept)
+	if kept.Summary != "" || kept.ContentHTML != "" {
+		t.Errorf("released, still holds %q / %q", kept.Summary, kept.ContentHTML)
+	}
+	tx.fill(&kept)
+	if kept.Summary != want.Summary || kept.ContentHTML != want.ContentHTML {
+		t.Errorf("refilled %q / %q", kept.Summary, kept.ContentHTML)
+	}
+	for _, it := range []feed.Item{
+		{ID: "a", Digest: "ha", Origin: &feed.Origin{Name: "other"}, Summary: "own"},
+		{ID: "local", Summary: "own"},
+	} {
+		tx.release(&it)
+		if it.Summary != "own" {
+			t.Errorf("%+v let its text go, which nothing can give back", it)
 		}
 	}
 	if err := tx.failed(); err != nil {
@@ -55,7 +77,7 @@ func TestTextsFill(t *testing.T) {
 
 	st.Close()
 	broken := newTexts(ctx, st, 0)
-	broken.light["wire"] = true
+	broken.stored["wire"] = true
 	it := kept
 	it.Summary, it.ContentHTML = "", ""
 	broken.fill(&it)
