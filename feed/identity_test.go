@@ -113,3 +113,30 @@ func TestRankRelated(t *testing.T) {
 		t.Errorf("ranked %q", s)
 	}
 }
+
+// TestKeyHashes: each key hashes with its kind in the low bits (dedupe
+// names the shared key by it), and hashes given with SetKeyHashes are
+// what KeyHashes returns, safe from a caller's append.
+func TestKeyHashes(t *testing.T) {
+	it := Item{GUID: "urn:1", Link: "https://w.example/a?utm_source=x", Title: "A Title"}
+	keys, hashes := it.Keys(), it.KeyHashes()
+	if len(keys) != 3 || len(hashes) != 3 {
+		t.Fatalf("keys %q, hashes %v", keys, hashes)
+	}
+	for i, want := range []string{"guid", "link", "title"} {
+		if hashes[i] != KeyHash(keys[i]) || keyKind(hashes[i]) != want {
+			t.Errorf("key %q: hash %x of kind %s, want kind %s", keys[i], hashes[i], keyKind(hashes[i]), want)
+		}
+	}
+	if KeyHash("title:a") == KeyHash("title:b") {
+		t.Error("two titles hash alike")
+	}
+	kept := it
+	kept.SetKeyHashes([]uint64{7, 8})
+	if grown := append(kept.KeyHashes(), 9); len(grown) != 3 {
+		t.Fatalf("appended: %v", grown)
+	}
+	if again := kept.KeyHashes(); len(again) != 2 || again[0] != 7 || again[1] != 8 {
+		t.Errorf("kept hashes came back as %v", again)
+	}
+}

@@ -68,8 +68,8 @@ type Item struct {
 	// the one it scored before without reading that text, so kept items
 	// are read without their summary and content until one is needed.
 	Digest string `json:"-"`
-	// keys caches Keys for a kept item (SetKeys).
-	keys []string
+	// keyHashes caches KeyHashes for a kept item (SetKeyHashes).
+	keyHashes []uint64
 }
 
 // Report is another outlet's copy of a story braid shows once.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 )
 
 // Duplicate is an item Dedupe dropped, with the item it duplicates.
@@ -93,15 +92,15 @@ func exactOwners(items []Item) (owner []int, how []string) {
 	sort.SliceStable(order, func(a, b int) bool {
 		return items[order[a]].FirstSeen.Before(items[order[b]].FirstSeen)
 	})
-	taken := map[string]int{}
+	taken := map[uint64]int{}
 	owner = make([]int, len(items))
 	how = make([]string, len(items))
 	for _, i := range order {
 		owner[i] = -1
-		keys := items[i].Keys()
+		keys := items[i].KeyHashes()
 		for _, k := range keys {
 			if o, ok := taken[k]; ok {
-				owner[i], how[i] = o, k[:strings.IndexByte(k, ':')]
+				owner[i], how[i] = o, keyKind(k)
 				break
 			}
 		}

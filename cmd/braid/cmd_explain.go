@@ -122,7 +122,7 @@ func writeExplainJSON(w io.Writer, ex *cycle.Explanation, omitted int) error {
 		ei := explainItem{Score: round(d.Score), Cosine: round(d.Cosine), Selected: d.Selected, Reason: d.Reason, Title: shown(d.Item.Title),
 			Link: d.Item.Link, Source: origin(d.Item.Origin), Terms: []explainTerm{}}
 		for _, t := range d.Terms {
-			ei.Terms = append(ei.Terms, explainTerm{t.Term, round(t.Value), round(t.Weight), string(t.Source)})
+			ei.Terms = append(ei.Terms, explainTerm{t.Term, round(t.Value), round(t.Weight), t.Source.String()})
 		}
 		out.Candidates = append(out.Candidates, ei)
 	}

@@ -14,9 +14,10 @@ import (
 // a compact binary form (migration 8). It replaced JSON: decoding the
 // heads of every kept item is most of what a cycle with one change reads,
 // and JSON's reflection and validation made that a tenth of such a
-// cycle. The head also keeps the item's dedupe keys (feed.Item.Keys), so
-// a cycle does not normalize every kept title and link again; they are
-// used only when made by the same feed.KeysVersion.
+// cycle. The head also keeps the item's dedupe key hashes
+// (feed.Item.KeyHashes), so a cycle does not normalize every kept title
+// and link again; they are used only when made by the same
+// feed.KeysVersion.
 //
 //	headV1
 //	uvarint(feed.KeysVersion)
@@ -26,7 +27,7 @@ import (
 //	list(Authors: str(Name) str(Email))
 //	list(Categories: str)
 //	list(AlsoReportedBy: str(Outlet) str(Link))
-//	list(keys: str)
+//	list(key hashes: uint64, little-endian)
 //
 // str is uvarint(len) bytes; list is uvarint(count) elements; time is a
 // zigzag varint of Unix seconds, a uvarint of nanoseconds and a zigzag
@@ -58,10 +59,10 @@ func encodeHead(buf []byte, it *feed.Item) []byte {
 	for _, r := range it.AlsoReportedBy {
 		buf = appendStr(appendStr(buf, r.Outlet), r.Link)
 	}
-	keys := it.Keys()
+	keys := it.KeyHashes()
 	buf = binary.AppendUvarint(buf, uint64(len(keys)))
 	for _, k := range keys {
-		buf = appendStr(buf, k)
+		buf = binary.LittleEndian.AppendUint64(buf, k)
 	}
 	return buf
 }
@@ -181,9 +182,14 @@ func decodeHead(b []byte, it *feed.Item) error {
 			it.AlsoReportedBy[i] = feed.Report{Outlet: r.str(), Link: r.str()}
 		}
 	}
-	keys := make([]string, r.count())
+	keys := make([]uint64, r.count())
 	for i := range keys {
-		keys[i] = r.str()
+		if len(r.b) < 8 {
+			r.fail()
+			break
+		}
+		keys[i] = binary.LittleEndian.Uint64(r.b)
+		r.b = r.b[8:]
 	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail()
@@ -192,7 +198,7 @@ func decodeHead(b []byte, it *feed.Item) error {
 		return r.err
 	}
 	if kv == feed.KeysVersion {
-		it.SetKeys(keys)
+		it.SetKeyHashes(keys)
 	}
 	return nil
 }

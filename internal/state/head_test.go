@@ -30,7 +30,7 @@ func TestHeadRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := tc.it
-			want.SetKeys(want.Keys())
+			want.SetKeyHashes(want.KeyHashes())
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got  %+v\nwant %+v", got, want)
 			}

@@ -257,11 +257,11 @@ func testItemDigests(t *testing.T, fresh NewDSN) {
 }
 
 // withKeys is items as the state gives them back: with the dedupe keys
-// it kept for each (feed.Item.SetKeys).
+// hashes it kept for each (feed.Item.SetKeyHashes).
 func withKeys(items []state.Item) []state.Item {
 	out := slices.Clone(items)
 	for i := range out {
-		out[i].SetKeys(out[i].Keys())
+		out[i].SetKeyHashes(out[i].KeyHashes())
 	}
 	return out
 }
