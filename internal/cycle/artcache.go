@@ -21,7 +21,7 @@ import (
 // with any change to parsing or to articles.Article: kept parses made
 // under another version (or another braid version, or scoring version:
 // a kept parse carries its related.TargetDigest) are parsed again.
-const articleCacheVersion = 3
+const articleCacheVersion = 4
 
 // articleCache is an articles.Cache kept in the state: an unchanged file
 // is not parsed again (at 2,000 articles, parsing was 40 % of a cycle in
@@ -62,7 +62,7 @@ func newArticleCache(ctx context.Context, st *state.Store, out, version string) 
 	c := &articleCache{ctx: ctx, store: st, out: out, kept: map[string]keptParse{}, info: map[string]parseInfo{},
 		version: fmt.Sprintf("%d|%d|%s", articleCacheVersion, related.ScoringVersion, version)}
 	err := st.EachCachedArticle(ctx, out, func(k state.CachedArticle) error {
-		if head, target, err := decodeHead(k.Data); err == nil {
+		if head, target, err := decodeHead(k.Head); err == nil {
 			c.kept[k.Path] = keptParse{sum: k.Sum, target: target, head: head}
 		}
 		return nil
@@ -96,17 +96,17 @@ func (c *articleCache) Get(path string, data []byte) (articles.Article, bool) {
 func (c *articleCache) Put(path string, data []byte, a articles.Article) {
 	sum, target := c.sum(path, data), related.TargetDigest(targetOf(&a))
 	c.info[path] = parseInfo{sum: sum, target: target}
-	kept, err := encodeArticle(a, target)
+	head, data, err := encodeArticle(a, target)
 	if err != nil {
 		return // not kept: parsed again next time
 	}
 	// Kept only if it comes back exactly as parsed: a value JSON cannot
 	// carry (invalid UTF-8 in a string, a time's named zone) would make a
 	// cached cycle publish other bytes than a parsing one.
-	if back, _, err := decodeArticle(kept); err != nil || !reflect.DeepEqual(back, a) {
+	if back, _, err := decodeArticle(head, data); err != nil || !reflect.DeepEqual(back, a) {
 		return
 	}
-	c.put = append(c.put, state.CachedArticle{Path: path, Sum: sum, Data: kept})
+	c.put = append(c.put, state.CachedArticle{Path: path, Sum: sum, Head: head, Data: data})
 }
 
 // text reads back the text and HTML of an article whose kept parse was
@@ -119,11 +119,11 @@ func (c *articleCache) text(path string) (text, html string, err error) {
 	if data == nil || sum != c.info[path].sum {
 		return "", "", fmt.Errorf("cycle: the kept parse of %s changed while the cycle ran", path)
 	}
-	a, _, err := decodeArticle(data)
-	if err != nil {
-		return "", "", fmt.Errorf("cycle: the kept parse of %s: %w", path, err)
+	parts, rest, err := splitKept(data, 2)
+	if err != nil || len(rest) != 0 {
+		return "", "", fmt.Errorf("cycle: the kept parse of %s: %w", path, errKeptArticle)
 	}
-	return a.Text, a.HTML, nil
+	return string(parts[0]), string(parts[1]), nil
 }
 
 // save keeps the new parses and forgets files that are gone. The cache
@@ -156,62 +156,70 @@ func (c *articleCache) save(ctx context.Context) error {
 	return nil
 }
 
-// encodeArticle is how a parse is kept: its text and HTML, most of its
-// bytes, as they are, each after its length, then its target digest the
-// same way, then the rest as JSON. Decoding text and HTML as JSON strings
-// (validating, then unquoting every quote of the HTML) was most of the
-// cost of reading 2,000 kept parses, and a kept parse is mostly read
-// without them (decodeHead).
-func encodeArticle(a articles.Article, target string) ([]byte, error) {
-	text, html := a.Text, a.HTML
-	a.Text, a.HTML = "", ""
-	var buf bytes.Buffer
-	for _, s := range []string{text, html, target} {
-		buf.Write(binary.AppendUvarint(nil, uint64(len(s))))
-		buf.WriteString(s)
+// encodeArticle is how a parse is kept, in two parts: its head, which
+// every cycle reads (its target digest after its length, then the rest
+// of the parse as JSON), and its data, read only for the articles that
+// are scored again or written (its text and HTML, most of its bytes, as
+// they are, each after its length: decoding them as JSON strings,
+// validating and unquoting every quote of the HTML, was most of the cost
+// of reading 2,000 kept parses).
+func encodeArticle(a articles.Article, target string) (head, data []byte, err error) {
+	for _, s := range []string{a.Text, a.HTML} {
+		data = appendPart(data, s)
 	}
-	enc := json.NewEncoder(&buf)
+	a.Text, a.HTML = "", ""
+	buf := bytes.NewBuffer(appendPart(nil, target))
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false) // smaller, and faster to decode
 	if err := enc.Encode(a); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), data, nil
+}
+
+func appendPart(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
 var errKeptArticle = errors.New("cycle: kept article does not decode")
 
 // decodeArticle is encodeArticle reversed.
-func decodeArticle(data []byte) (articles.Article, string, error) {
-	a, parts, err := decodeKept(data)
+func decodeArticle(head, data []byte) (articles.Article, string, error) {
+	a, target, err := decodeHead(head)
+	if err != nil {
+		return articles.Article{}, "", err
+	}
+	parts, rest, err := splitKept(data, 2)
+	if err != nil || len(rest) != 0 {
+		return articles.Article{}, "", errKeptArticle
+	}
 	a.Text, a.HTML = string(parts[0]), string(parts[1])
-	return a, string(parts[2]), err
+	return a, target, nil
 }
 
 // decodeHead is decodeArticle without the text and HTML.
-func decodeHead(data []byte) (articles.Article, string, error) {
-	a, parts, err := decodeKept(data)
-	return a, string(parts[2]), err
-}
-
-func decodeKept(data []byte) (articles.Article, [3][]byte, error) {
-	parts, rest, err := splitKept(data)
+func decodeHead(head []byte) (articles.Article, string, error) {
+	parts, rest, err := splitKept(head, 1)
 	if err != nil {
-		return articles.Article{}, [3][]byte{}, err
+		return articles.Article{}, "", err
 	}
 	var a articles.Article
 	if err := json.Unmarshal(rest, &a); err != nil {
-		return articles.Article{}, [3][]byte{}, err
+		return articles.Article{}, "", err
 	}
-	return a, parts, nil
+	return a, string(parts[0]), nil
 }
 
-func splitKept(data []byte) (parts [3][]byte, rest []byte, err error) {
+// splitKept reads n parts, each after its length, and returns what
+// follows them.
+func splitKept(data []byte, n int) (parts [][]byte, rest []byte, err error) {
+	parts = make([][]byte, n)
 	for i := range parts {
-		n, k := binary.Uvarint(data)
-		if k <= 0 || uint64(len(data)-k) < n {
-			return parts, nil, errKeptArticle
+		l, k := binary.Uvarint(data)
+		if k <= 0 || uint64(len(data)-k) < l {
+			return nil, nil, errKeptArticle
 		}
-		parts[i], data = data[k:k+int(n)], data[k+int(n):]
+		parts[i], data = data[k:k+int(l)], data[k+int(l):]
 	}
 	return parts, data, nil
 }

@@ -140,27 +140,27 @@ func FuzzDecodeArticle(f *testing.F) {
 		{Slug: "a", Title: "Bridge", Text: "The bridge closed.", HTML: `<p class="x">The bridge closed.</p>`},
 		{Slug: "b", Headings: []string{"One"}, Text: "", HTML: "\xff\x00"},
 	} {
-		data, err := encodeArticle(a, "d1")
+		head, data, err := encodeArticle(a, "d1")
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(data)
+		f.Add(head, data)
 	}
-	f.Add([]byte{0xff, 0xff, 0xff})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		a, target, err := decodeArticle(data)
+	f.Add([]byte{0xff, 0xff, 0xff}, []byte{1})
+	f.Fuzz(func(t *testing.T, head, data []byte) {
+		a, target, err := decodeArticle(head, data)
 		if err != nil {
 			return
 		}
-		head, headTarget, err := decodeHead(data)
-		if err != nil || head.Title != a.Title || head.Text != "" || head.HTML != "" || headTarget != target {
-			t.Errorf("head %+v (%q, %v) of %+v (%q)", head, headTarget, err, a, target)
+		h, headTarget, err := decodeHead(head)
+		if err != nil || h.Title != a.Title || h.Text != "" || h.HTML != "" || headTarget != target {
+			t.Errorf("head %+v (%q, %v) of %+v (%q)", h, headTarget, err, a, target)
 		}
-		again, err := encodeArticle(a, target)
+		again, againData, err := encodeArticle(a, target)
 		if err != nil {
 			return
 		}
-		if back, backTarget, err := decodeArticle(again); err != nil || back.Text != a.Text || back.HTML != a.HTML || backTarget != target {
+		if back, backTarget, err := decodeArticle(again, againData); err != nil || back.Text != a.Text || back.HTML != a.HTML || backTarget != target {
 			t.Errorf("%+v came back as %+v (%v)", a, back, err)
 		}
 	})

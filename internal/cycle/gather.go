@@ -128,6 +128,11 @@ func (c *run) collect(ctx context.Context) error {
 	if err := sources.LoadStored(ctx, c.opt.Store, c.results, !light); err != nil {
 		return err
 	}
+	n := 0
+	for i := range c.results {
+		n += len(c.results[i].Items)
+	}
+	c.pool = make([]feed.Item, 0, n) // grown by appends, it was a tenth of a cycle's allocations
 	for i := range c.results {
 		r := &c.results[i]
 		for j := range r.Items {

@@ -62,7 +62,7 @@ func feedUnit(cfg *config.Config, version, name, dir string, f *feed.Feed, full 
 	for i := range f.Items {
 		it := f.Items[i]
 		it.Score, it.FirstSeen = 0, time.Time{}
-		hashItem(h, enc, &it)
+		hashItem(h, &it)
 	}
 	u.Hash = hex.EncodeToString(h.Sum(nil))
 	for _, fm := range render.Formats {

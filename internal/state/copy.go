@@ -35,7 +35,7 @@ var tables = []table{
 	{"score_sets", []string{"out", "key", "df", "docs", "gen"}},
 	{"scores", []string{"out", "slug", "digest", "query", "matches", "terms"}},
 	{"score_items", []string{"out", "id", "hash", "vec", "print", "gen"}},
-	{"article_cache", []string{"out", "path", "sum", "data"}},
+	{"article_cache", []string{"out", "path", "sum", "head", "data"}},
 }
 
 // Tables are the state's tables, parents first: the order Copy copies

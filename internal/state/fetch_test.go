@@ -13,8 +13,8 @@ import (
 )
 
 // TestMigrateKeepsSources: a state file of schema 1 (before hints were
-// kept) opens, keeps its sources and items, and round-trips the new
-// fields.
+// kept) opens, keeps its sources and items (through every migration,
+// the items table's rebuild included), and round-trips the new fields.
 func TestMigrateKeepsSources(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "state.db")
@@ -43,6 +43,11 @@ func TestMigrateKeepsSources(t *testing.T) {
 	}
 	if n, err := s.ItemCounts(ctx); err != nil || n["wire"] != 1 {
 		t.Errorf("item counts %v %v", n, err)
+	}
+	// Migration 8 rebuilt the items table: the row came along.
+	if items, err := s.Items(ctx, "wire"); err != nil || len(items) != 1 || items[0].Title != "One" || items[0].Hash != "h" ||
+		!items[0].FirstSeen.Equal(time.Unix(1700000000, 0)) {
+		t.Errorf("items after migration: %+v %v", items, err)
 	}
 
 	t0 := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)

@@ -134,10 +134,39 @@ var schema = []string{
 	`ALTER TABLE items ADD COLUMN summary BLOB NOT NULL DEFAULT '';
 	ALTER TABLE items ADD COLUMN content BLOB NOT NULL DEFAULT '';`,
 	// 8: the rest of an item in a compact binary head (head.go) instead
-	// of JSON in data, with its dedupe keys: decoding JSON was a tenth of
-	// a cycle with one change. Rows written before keep their JSON, which
-	// is still read.
-	`ALTER TABLE items ADD COLUMN head BLOB NOT NULL DEFAULT '';`,
+	// of JSON in data, with its dedupe key hashes: decoding JSON was a
+	// tenth of a cycle with one change. Rows written before keep their
+	// JSON, which is still read. The table is rebuilt so the head comes
+	// before the summary and content: SQLite reaches a column only by
+	// walking the record up to it, and a cycle reads heads without text,
+	// which for long items would otherwise read every overflow page. The
+	// article cache is rebuilt the same way, its head apart from its
+	// text and HTML (a cache: dropped, and filled by the next cycle).
+	`CREATE TABLE items_v8 (
+		source     TEXT NOT NULL REFERENCES sources(name) ON DELETE CASCADE,
+		id         TEXT NOT NULL,
+		position   INTEGER NOT NULL,
+		first_seen INTEGER NOT NULL,
+		hash       TEXT NOT NULL,
+		head       BLOB NOT NULL DEFAULT '',
+		data       TEXT NOT NULL DEFAULT '',
+		summary    BLOB NOT NULL DEFAULT '',
+		content    BLOB NOT NULL DEFAULT '',
+		PRIMARY KEY (source, id)
+	);
+	INSERT INTO items_v8(source, id, position, first_seen, hash, data, summary, content)
+		SELECT source, id, position, first_seen, hash, data, summary, content FROM items;
+	DROP TABLE items;
+	ALTER TABLE items_v8 RENAME TO items;
+	DROP TABLE article_cache;
+	CREATE TABLE article_cache (
+		out  TEXT NOT NULL,
+		path TEXT NOT NULL,
+		sum  TEXT NOT NULL,
+		head BLOB NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (out, path)
+	);`,
 }
 
 // migrationLock is the pg_advisory_xact_lock key all braid processes

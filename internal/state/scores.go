@@ -341,11 +341,12 @@ func (s *Store) ForgetScores(ctx context.Context, out string) error {
 }
 
 // CachedArticle is one parsed article kept for out: Sum identifies the
-// bytes (and parser) it was parsed from, Data is the parse, encoded by
-// its owner.
+// bytes (and parser) it was parsed from; Head and Data are the parse,
+// encoded by its owner: what a cycle reads of every article, and the
+// rest (its text, most of the bytes), read for the few that need it.
 type CachedArticle struct {
-	Path, Sum string
-	Data      []byte
+	Path, Sum  string
+	Head, Data []byte
 }
 
 // ArticleCache returns the parsed articles kept for out, by path.
@@ -359,17 +360,18 @@ func (s *Store) ArticleCache(ctx context.Context, out string) (map[string]Cached
 }
 
 // EachCachedArticle calls fn with each parsed article kept for out, one
-// row at a time: a big site's kept parses are over a hundred megabytes,
-// and a cycle keeps only a little of each.
+// row at a time and without its Data (CachedArticleData reads it): a big
+// site's kept parses are over a hundred megabytes, and a cycle keeps
+// only a little of each.
 func (s *Store) EachCachedArticle(ctx context.Context, out string, fn func(CachedArticle) error) error {
-	rows, err := s.query(ctx, `SELECT path, sum, data FROM article_cache WHERE out = ?`, out)
+	rows, err := s.query(ctx, `SELECT path, sum, head FROM article_cache WHERE out = ?`, out)
 	if err != nil {
 		return fmt.Errorf("state: article cache of %s: %w", out, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c CachedArticle
-		if err := rows.Scan(&c.Path, &c.Sum, &c.Data); err != nil {
+		if err := rows.Scan(&c.Path, &c.Sum, &c.Head); err != nil {
 			return fmt.Errorf("state: article cache of %s: %w", out, err)
 		}
 		if err := fn(c); err != nil {
@@ -403,9 +405,9 @@ func (s *Store) SaveArticleCache(ctx context.Context, out string, set []CachedAr
 		return fmt.Errorf("state: article cache of %s: %w", out, err)
 	}
 	defer tx.Rollback()
-	err = s.each(ctx, tx, `INSERT INTO article_cache(out, path, sum, data) VALUES(?, ?, ?, ?)
-		ON CONFLICT(out, path) DO UPDATE SET sum = excluded.sum, data = excluded.data`,
-		len(set), func(i int) []any { c := set[i]; return []any{out, c.Path, c.Sum, nonNil(c.Data)} })
+	err = s.each(ctx, tx, `INSERT INTO article_cache(out, path, sum, head, data) VALUES(?, ?, ?, ?, ?)
+		ON CONFLICT(out, path) DO UPDATE SET sum = excluded.sum, head = excluded.head, data = excluded.data`,
+		len(set), func(i int) []any { c := set[i]; return []any{out, c.Path, c.Sum, nonNil(c.Head), nonNil(c.Data)} })
 	if err == nil {
 		err = s.each(ctx, tx, `DELETE FROM article_cache WHERE out = ? AND path = ?`,
 			len(drop), func(i int) []any { return []any{out, drop[i]} })

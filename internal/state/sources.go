@@ -158,24 +158,31 @@ func (s *Store) ItemsOf(ctx context.Context, sources []string, text bool) (map[s
 	if err != nil {
 		return nil, fmt.Errorf("state: items: %w", err)
 	}
-	type placed struct {
-		pos int
-		it  Item
-	}
-	bySrc := map[string][]placed{}
+	positions := make(map[string][]int, len(sources))
 	err = scanItems(rows, want, func(src string, pos int, it Item) {
-		bySrc[src] = append(bySrc[src], placed{pos, it})
+		out[src] = append(out[src], it)
+		positions[src] = append(positions[src], pos)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("state: items: %w", err)
 	}
-	for src, ps := range bySrc {
-		slices.SortFunc(ps, func(a, b placed) int { return cmp.Compare(a.pos, b.pos) })
-		items := make([]Item, len(ps))
-		for i := range ps {
-			items[i] = ps[i].it
+	// Rows mostly come back in the order they were written, which is
+	// feed order: sorted only when they did not.
+	for src, pos := range positions {
+		if slices.IsSorted(pos) {
+			continue
 		}
-		out[src] = items
+		items := out[src]
+		order := make([]int, len(items))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(pos[a], pos[b]) })
+		sorted := make([]Item, len(items))
+		for i, k := range order {
+			sorted[i] = items[k]
+		}
+		out[src] = sorted
 	}
 	return out, nil
 }

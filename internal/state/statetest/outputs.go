@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/braid-feeds/braid/internal/state"
@@ -200,12 +201,13 @@ func testScores(t *testing.T, fresh NewDSN) {
 }
 
 // testArticleCache: kept parses are per output folder, replaced by path,
-// forgotten on request.
+// forgotten on request; they are listed with their heads, and each one's
+// data is read on its own.
 func testArticleCache(t *testing.T, fresh NewDSN) {
 	ctx := context.Background()
 	s := open(t, fresh(t))
 	a := func(path, sum string) state.CachedArticle {
-		return state.CachedArticle{Path: path, Sum: sum, Data: []byte(`{"Title":"` + sum + `"}`)}
+		return state.CachedArticle{Path: path, Sum: sum, Head: []byte(`{"Title":"` + sum + `"}`)}
 	}
 	steps := []struct {
 		out  string
@@ -220,12 +222,23 @@ func testArticleCache(t *testing.T, fresh NewDSN) {
 		{"node2:/srv/out", []state.CachedArticle{a("a.md", "9")}, nil,
 			map[string]state.CachedArticle{"a.md": a("a.md", "9")}},
 	}
+	data := func(c state.CachedArticle) []byte { return []byte("text of " + c.Path + " " + c.Sum + "\x00\xff") }
 	for i, st := range steps {
-		if err := s.SaveArticleCache(ctx, st.out, st.set, st.drop); err != nil {
+		set := slices.Clone(st.set)
+		for j := range set {
+			set[j].Data = data(set[j])
+		}
+		if err := s.SaveArticleCache(ctx, st.out, set, st.drop); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := s.ArticleCache(ctx, st.out); err != nil || !reflect.DeepEqual(got, st.want) {
 			t.Errorf("step %d: ArticleCache(%s) = %v, %v; want %v", i, st.out, got, err, st.want)
+		}
+		for path, c := range st.want {
+			sum, got, err := s.CachedArticleData(ctx, st.out, path)
+			if err != nil || sum != c.Sum || !bytes.Equal(got, data(c)) {
+				t.Errorf("step %d: CachedArticleData(%s) = %q, %q, %v", i, path, sum, got, err)
+			}
 		}
 	}
 }
