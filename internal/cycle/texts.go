@@ -76,7 +76,11 @@ func (t *texts) fill(it *feed.Item) {
 		t.err = cmp.Or(t.err, fmt.Errorf("cycle: %s's item %s changed while the cycle ran", src, it.ID))
 		return
 	}
-	it.Summary, it.ContentHTML = x.summary, x.content
+	// Cut to the bound as collect cuts the rest (an excerpt's "read
+	// more" link is the item's).
+	y := feed.Item{Link: it.Link, Summary: x.summary, ContentHTML: x.content}
+	feed.Bound(&y, t.max)
+	it.Summary, it.ContentHTML = y.Summary, y.ContentHTML
 }
 
 // inSourceOrder runs fn, a pass that fills items in source order,
@@ -106,15 +110,13 @@ func (t *texts) holds(it *feed.Item) bool {
 }
 
 func (t *texts) read(src string) (map[string]text, error) {
-	items, err := t.store.Items(t.ctx, src)
+	items, err := t.store.Texts(t.ctx, src)
 	if err != nil {
 		return nil, fmt.Errorf("cycle: text of %s's items: %w", src, err)
 	}
 	out := make(map[string]text, len(items))
-	for i := range items {
-		it := &items[i].Item
-		feed.Bound(it, t.max)
-		out[it.ID] = text{it.Summary, it.ContentHTML, items[i].Hash}
+	for _, x := range items {
+		out[x.ID] = text{x.Summary, x.Content, x.Hash}
 	}
 	return out, nil
 }

@@ -31,6 +31,10 @@ func TestItemsWrittenBeforeMigration7(t *testing.T) {
 			t.Errorf("ItemsOf(text %v) = %+v, %v", text, of, err)
 		}
 	}
+	texts, err := s.Texts(ctx, "wire")
+	if err != nil || len(texts) != 1 || texts[0] != (ItemText{ID: "old", Hash: "h", Summary: "<p>kept in JSON</p>", Content: "<div>body</div>"}) {
+		t.Errorf("Texts = %+v, %v", texts, err)
+	}
 }
 
 // TestItemsOfInFeedOrder: ItemsOf reads the table in whatever order the

@@ -131,6 +131,49 @@ func (s *Store) Items(ctx context.Context, source string) ([]Item, error) {
 	return out, nil
 }
 
+// ItemText is a stored item's text, with the hash stored beside it.
+type ItemText struct {
+	ID, Hash         string
+	Summary, Content string
+}
+
+// Texts returns the summary and content of a source's stored items: what
+// Items gives of them, without decoding the rest, for a cycle that read
+// the items without their text (ItemsOf) and needs it back.
+func (s *Store) Texts(ctx context.Context, source string) ([]ItemText, error) {
+	q, err := s.stmt(ctx, `SELECT id, hash, summary, content, head, data FROM items WHERE source = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("state: text of %s's items: %w", source, err)
+	}
+	rows, err := q.QueryContext(ctx, source)
+	if err != nil {
+		return nil, fmt.Errorf("state: text of %s's items: %w", source, err)
+	}
+	defer rows.Close()
+	var out []ItemText
+	for rows.Next() {
+		var t ItemText
+		var summary, content, head, data sql.RawBytes
+		if err := rows.Scan(&t.ID, &t.Hash, &summary, &content, &head, &data); err != nil {
+			return nil, fmt.Errorf("state: text of %s's items: %w", source, err)
+		}
+		t.Summary, t.Content = string(summary), string(content)
+		if len(head) == 0 && len(summary) == 0 && len(content) == 0 {
+			// Written before migration 7: the text is in the JSON.
+			var it feed.Item
+			if err := json.Unmarshal(data, &it); err != nil {
+				return nil, fmt.Errorf("state: text of %s's items: %w", source, err)
+			}
+			t.Summary, t.Content = it.Summary, it.ContentHTML
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state: text of %s's items: %w", source, err)
+	}
+	return out, nil
+}
+
 // ItemsOf returns the items of each named source, as Items does, in one
 // query. Without text they come without their summary and content (most
 // of their bytes): a cycle needs the text of few kept items, and reads it

@@ -95,7 +95,7 @@ func testSourceItems(t *testing.T, fresh NewDSN) {
 
 // testItemBodies: an item's summary and content come back byte for byte,
 // NUL and invalid UTF-8 included (PostgreSQL's text would refuse both),
-// and the rest of the item with them.
+// with the rest of the item (Items) and alone (Texts).
 func testItemBodies(t *testing.T, fresh NewDSN) {
 	ctx := context.Background()
 	s := open(t, fresh(t))
@@ -116,6 +116,16 @@ func testItemBodies(t *testing.T, fresh NewDSN) {
 	}
 	if want := withKeys(items); !reflect.DeepEqual(got, want) {
 		t.Errorf("items came back as\n%+v\nwant\n%+v", got, want)
+	}
+	texts, err := s.Texts(ctx, "wire")
+	if err != nil || len(texts) != len(items) {
+		t.Fatalf("Texts: %d, %v", len(texts), err)
+	}
+	for _, it := range items { // in no particular order
+		want := state.ItemText{ID: it.ID, Hash: it.Hash, Summary: it.Summary, Content: it.ContentHTML}
+		if !slices.Contains(texts, want) {
+			t.Errorf("Texts = %+v, want %+v among them", texts, want)
+		}
 	}
 }
 
