@@ -45,16 +45,8 @@ func (c *run) selectRelated(ctx context.Context) error {
 	c.pool = nil // deduplicated into the pool
 	c.cands = len(pool.Items)
 	c.sum.Items = c.cands
-	// Fingerprinted, new items let their text go until scoring reads it
-	// back, a source at a time: a first cycle held every item's text
-	// along with every article's query.
-	for i := range pool.Items {
-		c.texts.release(&pool.Items[i])
-	}
-	for i := range pool.Dups {
-		c.texts.release(&pool.Dups[i].Item)
-		c.texts.release(&pool.Dups[i].Of)
-	}
+	// Scoring reads the text of items without kept vectors back a source
+	// at a time (new items come without it: sources.Options.Saved).
 	var delta related.Delta
 	err = c.texts.inSourceOrder(func() (err error) {
 		delta, err = pool.Update(memo, slugs, targets)
