@@ -167,7 +167,7 @@ func (it *Item) KeyHashes() []uint64 {
 	keys := it.Keys()
 	out := make([]uint64, len(keys))
 	for i, k := range keys {
-		out[i] = KeyHash(k)
+		out[i] = keyHash(k)
 	}
 	return out
 }
@@ -179,8 +179,8 @@ const (
 	keyTitle = 3
 )
 
-// KeyHash is one of Keys as KeyHashes gives it.
-func KeyHash(key string) uint64 {
+// keyHash is one of Keys as KeyHashes gives it.
+func keyHash(key string) uint64 {
 	kind := uint64(keyTitle)
 	switch {
 	case strings.HasPrefix(key, "guid:"):

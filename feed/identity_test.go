@@ -124,11 +124,11 @@ func TestKeyHashes(t *testing.T) {
 		t.Fatalf("keys %q, hashes %v", keys, hashes)
 	}
 	for i, want := range []string{"guid", "link", "title"} {
-		if hashes[i] != KeyHash(keys[i]) || keyKind(hashes[i]) != want {
+		if hashes[i] != keyHash(keys[i]) || keyKind(hashes[i]) != want {
 			t.Errorf("key %q: hash %x of kind %s, want kind %s", keys[i], hashes[i], keyKind(hashes[i]), want)
 		}
 	}
-	if KeyHash("title:a") == KeyHash("title:b") {
+	if keyHash("title:a") == keyHash("title:b") {
 		t.Error("two titles hash alike")
 	}
 	kept := it
