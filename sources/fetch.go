@@ -123,9 +123,14 @@ func (f *Fetcher) FetchAll(ctx context.Context, specs []Spec) ([]Result, error) 
 	}
 	results := make([]Result, len(specs))
 	errs := make([]error, len(specs))
+	g := newGate(4 * f.opt.Concurrency)
 	var wg sync.WaitGroup
-	for i, s := range specs {
-		wg.Go(func() { results[i], errs[i] = f.fetchOne(ctx, fctx, s, lim) })
+	for _, i := range byHost(specs, f.known) {
+		leave := g.enter()
+		wg.Go(func() {
+			defer leave()
+			results[i], errs[i] = f.fetchOne(ctx, fctx, specs[i], lim, leave)
+		})
 	}
 	wg.Wait()
 	return results, errors.Join(errs...)
@@ -142,21 +147,23 @@ func (f *Fetcher) node() string {
 
 // fetchOne is one source's plan → fetch → apply → save. The returned
 // error is only for state failures; fetch failures are in Result.Err.
-func (f *Fetcher) fetchOne(ctx, fctx context.Context, s Spec, lim *fetcher.Limiter) (Result, error) {
+// slow, when not nil, is called once the fetch has been slow for
+// SlowAfter.
+func (f *Fetcher) fetchOne(ctx, fctx context.Context, s Spec, lim *fetcher.Limiter, slow func()) (Result, error) {
 	st, prev, err := f.load(ctx, s.Name)
 	if err != nil {
 		return Result{Name: s.Name, Status: StatusFailed, Err: err}, err
 	}
-	return f.fetchLoaded(ctx, fctx, s, st, prev, lim)
+	return f.fetchLoaded(ctx, fctx, s, st, prev, lim, slow)
 }
 
 // fetchLoaded is fetchOne from a state already read.
-func (f *Fetcher) fetchLoaded(ctx, fctx context.Context, s Spec, st state.Source, prev stored, lim *fetcher.Limiter) (Result, error) {
+func (f *Fetcher) fetchLoaded(ctx, fctx context.Context, s Spec, st state.Source, prev stored, lim *fetcher.Limiter, slow func()) (Result, error) {
 	p := plan(st, s, f.opt.Now().UTC(), f.opt.IgnoreHints)
 	if p.hold != "" {
 		return f.done(ctx, s, held(s, p), p.st, prev), nil
 	}
-	o := f.fetch(fctx, s.Name, p.target, p.st, prev.n > 0, lim)
+	o := f.fetch(fctx, s.Name, p.target, p.st, prev.n > 0, lim, slow)
 	if o.cancelled != nil && ctx.Err() == nil {
 		// Only the cycle's deadline ran out, not braid: a timeout of
 		// the source like any other.

@@ -960,3 +960,59 @@ func TestSavedHandsOverText(t *testing.T) {
 		t.Errorf("after a 304 (%s): %d calls of the hook; want none more", r.Status, len(heard))
 	}
 }
+
+// TestBusyHostDoesNotStallOthers: a host listed first with more sources
+// than the sources let in at once (4 × Concurrency) must not keep the
+// other hosts waiting. Host A answers none of its sources until host B
+// has been asked; had B to wait for a turn behind A's sources, which A
+// serves one at a time, everyone would time out.
+func TestBusyHostDoesNotStallOthers(t *testing.T) {
+	bAsked := make(chan struct{})
+	var once sync.Once
+	e := newEnv(t, func(o *Options) { o.Concurrency, o.PerHost, o.Timeout = 2, 1, 5*time.Second })
+	a := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-bAsked:
+			feedOK(goodFeed)(w, r)
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(a.Close)
+	b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(bAsked) })
+		feedOK(goodFeed)(w, r)
+	}))
+	t.Cleanup(b.Close)
+	var specs []Spec
+	for i := range 20 {
+		specs = append(specs, Spec{Name: fmt.Sprint("a", i), URL: fmt.Sprintf("%s/%d", a.URL, i)})
+	}
+	specs = append(specs, Spec{Name: "b", URL: b.URL})
+	for i, r := range e.cycle(specs...) {
+		if r.Name != specs[i].Name || r.Status != StatusOK {
+			t.Errorf("result %d: %s %s %v", i, r.Name, r.Status, r.Err)
+		}
+	}
+}
+
+func TestByHost(t *testing.T) {
+	specs := []Spec{
+		{Name: "a1", URL: "https://a.example/1"},
+		{Name: "a2", URL: "https://A.example:443/2"},
+		{Name: "a3", URL: "https://a.example/3"},
+		{Name: "b1", URL: "https://b.example/1"},
+		{Name: "f1", URL: "testdata/one.xml"},
+		{Name: "m", URL: "https://c.example/feed"}, // moved to a.example
+		{Name: "f2", URL: "testdata/two.xml"},
+		{Name: "b2", URL: "http://b.example/2"}, // the default port of either scheme: one host
+	}
+	known := map[string]state.Source{"m": {Name: "m", URL: "https://c.example/feed", MovedTo: "https://a.example/m"}}
+	var got []string
+	for _, i := range byHost(specs, known) {
+		got = append(got, specs[i].Name)
+	}
+	want := []string{"a1", "b1", "f1", "f2", "a2", "b2", "a3", "m"}
+	if !slices.Equal(got, want) {
+		t.Errorf("byHost = %v, want %v", got, want)
+	}
+}

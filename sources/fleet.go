@@ -173,9 +173,9 @@ func (f *Fetcher) fetchClaimed(ctx, fctx context.Context, s Spec, l *loaded, lim
 	var res Result
 	var err error
 	if time.Since(l.at) < f.opt.Fleet.Lease/2 {
-		res, err = f.fetchLoaded(ctx, fctx, s, l.st, l.prev, lim)
+		res, err = f.fetchLoaded(ctx, fctx, s, l.st, l.prev, lim, nil)
 	} else {
-		res, err = f.fetchOne(ctx, fctx, s, lim)
+		res, err = f.fetchOne(ctx, fctx, s, lim, nil)
 	}
 	if res.Class == ClassCancelled {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)

@@ -36,13 +36,18 @@ type outcome struct {
 
 // fetch waits for a slot, then gets and parses the source under its
 // one deadline.
-func (f *Fetcher) fetch(ctx context.Context, name, target string, st state.Source, haveItems bool, lim *fetcher.Limiter) outcome {
+func (f *Fetcher) fetch(ctx context.Context, name, target string, st state.Source, haveItems bool, lim *fetcher.Limiter, onSlow func()) outcome {
 	sl, err := lim.Acquire(ctx, fetcher.HostKey(target))
 	if err != nil {
 		return outcome{cancelled: err}
 	}
 	defer sl.Release()
-	slow := time.AfterFunc(f.opt.SlowAfter, sl.Demote)
+	slow := time.AfterFunc(f.opt.SlowAfter, func() {
+		sl.Demote()
+		if onSlow != nil {
+			onSlow()
+		}
+	})
 	defer slow.Stop()
 	// The deadline starts now, with the first request, not while the
 	// source waited for a slot behind others.
