@@ -209,50 +209,60 @@ func groupNear(items []Item, idx []int, prints []NearPrint, fill func(*Item)) ne
 	return g
 }
 
-// bandIndex holds every band key of every item (by slot p*bands+j,
-// positions p in seen order), sorted by key then slot: the slots that
-// share a slot's key and came before it are the entries just before it.
-// One sorted array instead of a hash map of chains: 20,000 items have
-// 640,000 band keys, and the map took twice the memory. Each entry is
-// one word: the key's high bits with the slot below them (100,000 items
-// leave 42 bits of key). Two keys alike in those bits only make one more
-// pair of bodies compared: the decision is the exact Jaccard's.
+// bandIndex holds every band key of every item, band by band: segment j
+// holds band j of each position p (in seen order), sorted by key then p,
+// so the earlier items that share p's key of band j are the entries just
+// before p's. One sorted array instead of a hash map of chains: 20,000
+// items have 640,000 band keys, and the map took twice the memory. Each
+// entry is one word: the key's high bits with the position below them
+// (100,000 items leave 47 bits of key). Two keys alike in those bits only
+// make one more pair of bodies compared: the decision is the exact
+// Jaccard's. Sorting a band at a time needs scratch for one band, not
+// for all 32 (5 MB at 20,000 items, at a first cycle's peak).
 type bandIndex struct {
-	es    []uint64 // key<<… | slot, sorted
-	shift uint     // bits of the slot
-	at    []int32  // by slot, its index in es
+	es    []uint64 // by band, key<<… | position, sorted
+	n     int      // fingerprinted positions: the length of a segment
+	shift uint     // bits of the position
+	at    []int32  // by slot p*bands+j, the index of p's band j in es
 }
 
 func newBandIndex(prints []NearPrint) *bandIndex {
-	n := 0
+	n := 0 // a body too short has an empty print, and no entries
 	for _, pr := range prints {
-		n += len(pr)
-	}
-	slots := len(prints) * bands
-	shift := uint(bits.Len(uint(slots)))
-	es := make([]uint64, 0, n)
-	for p, pr := range prints {
-		for j, key := range pr {
-			es = append(es, key>>shift<<shift|uint64(p*bands+j))
+		if len(pr) > 0 {
+			n++
 		}
 	}
-	b := &bandIndex{es: sortBands(es), shift: shift, at: make([]int32, slots)}
-	for k, e := range b.es {
-		b.at[b.slot(e)] = int32(k)
+	shift := uint(bits.Len(uint(len(prints))))
+	b := &bandIndex{es: make([]uint64, 0, n*bands), n: n, shift: shift, at: make([]int32, len(prints)*bands)}
+	tmp := make([]uint64, n)
+	for j := range bands {
+		seg := b.es[len(b.es):len(b.es)]
+		for p, pr := range prints {
+			if len(pr) > 0 {
+				seg = append(seg, pr[j]>>shift<<shift|uint64(p))
+			}
+		}
+		seg = sortBands(seg, tmp)
+		at := len(b.es)
+		b.es = append(b.es, seg...) // in place: seg is b.es's tail, or tmp's
+		for k, e := range seg {
+			b.at[b.pos(e)*bands+j] = int32(at + k)
+		}
 	}
 	return b
 }
 
-func (b *bandIndex) slot(e uint64) int { return int(e & (1<<b.shift - 1)) }
+func (b *bandIndex) pos(e uint64) int { return int(e & (1<<b.shift - 1)) }
 
-// sortBands sorts the entries: a radix sort, a byte at a time from the
-// lowest. 640,000 keys (20,000 items) took a comparison sort of (key,
-// slot) pairs 80 ms, a fifth of a cycle that changed one article.
-func sortBands(es []uint64) []uint64 {
+// sortBands sorts the entries, with tmp (as long) as scratch, and returns
+// whichever of the two holds them sorted: a radix sort, a byte at a time
+// from the lowest. 640,000 keys (20,000 items) took a comparison sort of
+// (key, slot) pairs 80 ms, a fifth of a cycle that changed one article.
+func sortBands(es, tmp []uint64) []uint64 {
 	if len(es) < 2 {
 		return es
 	}
-	tmp := make([]uint64, len(es))
 	for shift := 0; shift < 64; shift += 8 {
 		var at [257]int
 		for _, e := range es {
@@ -278,9 +288,10 @@ func sortBands(es []uint64) []uint64 {
 // latest first, at most maxBucketWalk of them.
 func (b *bandIndex) each(p, j int, fn func(q int)) {
 	k := int(b.at[p*bands+j])
+	start := k - k%b.n
 	key := b.es[k] >> b.shift
-	for n, e := 0, k-1; n < maxBucketWalk && e >= 0 && b.es[e]>>b.shift == key; n, e = n+1, e-1 {
-		fn(b.slot(b.es[e]) / bands)
+	for n, e := 0, k-1; n < maxBucketWalk && e >= start && b.es[e]>>b.shift == key; n, e = n+1, e-1 {
+		fn(b.pos(b.es[e]))
 	}
 }
 

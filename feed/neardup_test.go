@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -321,8 +322,51 @@ func TestSortBandsEqualsComparisonSort(t *testing.T) {
 		}
 		want := slices.Clone(es)
 		slices.Sort(want)
-		if got := sortBands(es); !slices.Equal(got, want) {
+		if got := sortBands(es, make([]uint64, n)); !slices.Equal(got, want) {
 			t.Errorf("%d entries: radix order differs from comparison order", n)
+		}
+	}
+}
+
+// TestBandIndexOffersEarlierSharers: each(p, j) offers exactly the
+// earlier positions whose band j has p's key, the latest first, up to
+// maxBucketWalk; never one that shares a key in another band, never one
+// whose body was too short to fingerprint.
+func TestBandIndexOffersEarlierSharers(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 2, 7, 300} {
+		prints := make([]NearPrint, n)
+		for p := range prints {
+			if r.IntN(5) == 0 {
+				prints[p] = NearPrint{} // too short
+				continue
+			}
+			prints[p] = make(NearPrint, bands)
+			for j := range prints[p] {
+				prints[p][j] = r.Uint64()
+				switch r.IntN(6) {
+				case 0:
+					prints[p][j] = uint64(r.IntN(3)) << 50 // crowded buckets
+				case 1:
+					prints[p][j] = 1 << 40 // one key in every band
+				}
+			}
+		}
+		bi := newBandIndex(prints)
+		shift := uint(bits.Len(uint(n)))
+		for p, pr := range prints {
+			for j := range pr {
+				var want, got []int
+				for q := p - 1; q >= 0 && len(want) < maxBucketWalk; q-- {
+					if len(prints[q]) > 0 && prints[q][j]>>shift == pr[j]>>shift {
+						want = append(want, q)
+					}
+				}
+				bi.each(p, j, func(q int) { got = append(got, q) })
+				if !slices.Equal(got, want) {
+					t.Fatalf("%d items: each(%d, %d) = %v, want %v", n, p, j, got, want)
+				}
+			}
 		}
 	}
 }
