@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"bytes"
 	"net/url"
 	"strings"
 	"sync"
@@ -39,33 +38,40 @@ func sanitize(fragment string, base *url.URL) string {
 var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "cite": true, "srcset": false}
 
 // absolutize rewrites href/src attributes of an HTML fragment to absolute
-// URLs against base.
+// URLs against base. It streams the tokens, rewriting only start tags, and
+// leaves the fragment's structure to the sanitizer, which takes any token
+// stream: a parse tree rendered back cost a tenth of a first cycle's
+// allocations (bench/fetch.sh) for the same attributes.
 func absolutize(fragment string, base *url.URL) string {
-	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
-	if err != nil {
-		return fragment
-	}
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			for i, a := range n.Attr {
-				if urlAttrs[strings.ToLower(a.Key)] {
-					n.Attr[i].Val = resolve(base, a.Val)
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	var b strings.Builder
+	b.Grow(len(fragment) + len(fragment)/8)
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return b.String() // io.EOF: strings.Reader fails no other way
+		case html.StartTagToken, html.SelfClosingTagToken:
+			t := z.Token()
+			if voidElements[t.DataAtom] {
+				t.Type = html.SelfClosingTagToken // as a rendered tree writes it: <img …/>
+			}
+			for i, a := range t.Attr {
+				if a.Namespace == "" && urlAttrs[a.Key] {
+					t.Attr[i].Val = resolve(base, a.Val)
 				}
 			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	var buf bytes.Buffer
-	for _, n := range nodes {
-		walk(n)
-		if err := html.Render(&buf, n); err != nil {
-			return fragment
+			b.WriteString(t.String())
+		default:
+			b.Write(z.Raw())
 		}
 	}
-	return buf.String()
+}
+
+// voidElements are the elements that have no end tag.
+var voidElements = map[atom.Atom]bool{
+	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true, atom.Hr: true,
+	atom.Img: true, atom.Input: true, atom.Keygen: true, atom.Link: true, atom.Meta: true,
+	atom.Param: true, atom.Source: true, atom.Track: true, atom.Wbr: true,
 }
 
 // resolve makes ref absolute against base; unparseable refs are returned
