@@ -131,11 +131,13 @@ type word struct {
 
 // splitWords cuts text into words, noting capitalization and sentence
 // starts; possessive 's is dropped so "Binance’s" is "Binance".
-func splitWords(text string) []word {
+func splitWords(text string) []word { return appendWords(make([]word, 0, len(text)/6), text) }
+
+// appendWords is splitWords appending to out.
+func appendWords(out []word, text string) []word {
 	// Words are substrings of text, found by byte offsets: no rune
 	// slice of the whole text and no string built per word (tokenizing
 	// is most of what scoring a new item costs).
-	out := make([]word, 0, len(text)/6)
 	sentStart := true
 	start := -1 // byte offset where the current word began
 	flush := func(end int) {
@@ -193,8 +195,9 @@ func splitWords(text string) []word {
 	return out
 }
 
-// newTokenizer returns tokenize with a stem cache: news text repeats its
-// words, and Snowball is the costliest step of indexing.
+// newTokenizer returns tokenize with a stem cache (news text repeats its
+// words, and Snowball is the costliest step of indexing) and with reused
+// buffers: the terms it returns are good until its next call.
 func newTokenizer() func(string) []term {
 	cache := map[string]string{}
 	keyCached := func(w string, capital bool) string {
@@ -209,7 +212,16 @@ func newTokenizer() func(string) []term {
 		cache[ck] = s
 		return s
 	}
-	return func(text string) []term { return tokenizeWith(text, keyCached) }
+	// The words and terms of one text are let go by the next: the
+	// vectorizer counts them at once, and allocating them afresh was a
+	// sixth of a first cycle's garbage.
+	var ws []word
+	var ts []term
+	return func(text string) []term {
+		ws = appendWords(ws[:0], text)
+		ts = appendTerms(ts[:0], ws, keyCached)
+		return ts
+	}
 }
 
 // tokenize returns the terms of text: stems of non-stop words, plus one
@@ -249,7 +261,11 @@ func sharedKey(w string, capital bool) string {
 
 func tokenizeWith(text string, key func(string, bool) string) []term {
 	ws := splitWords(text)
-	out := make([]term, 0, len(ws)/2+1) // about half of news words are stop words or marks
+	return appendTerms(make([]term, 0, len(ws)/2+1), ws, key) // about half of news words are stop words or marks
+}
+
+// appendTerms appends the terms of the words ws to out.
+func appendTerms(out []term, ws []word, key func(string, bool) string) []term {
 	var run []word
 	var runKeys []string
 	endRun := func() {
