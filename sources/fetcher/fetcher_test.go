@@ -5,10 +5,13 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -148,4 +151,58 @@ func TestRequestHeaders(t *testing.T) {
 	if !strings.HasPrefix(got.Get("Accept"), "application/rss+xml") {
 		t.Errorf("Accept %q", got.Get("Accept"))
 	}
+}
+
+// TestPooledDecompressors: the gzip and buffered readers go back to pools
+// after each body, so bodies fetched at once and one after another, among
+// corrupt, truncated and plain ones, must each come back whole and alone:
+// nothing of one body may show in another.
+func TestPooledDecompressors(t *testing.T) {
+	zip := func(s string) []byte {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		io.WriteString(zw, s)
+		zw.Close()
+		return b.Bytes()
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i, _ := strconv.Atoi(r.URL.Query().Get("i"))
+		w.Header().Set("Content-Encoding", "gzip")
+		switch i % 4 {
+		case 0, 1:
+			w.Write(zip(strings.Repeat(fmt.Sprintf("body %d;", i), 1+i*97)))
+		case 2:
+			z := zip(strings.Repeat("cut short ", 5000))
+			w.Write(z[:len(z)/2])
+		case 3:
+			fmt.Fprintf(w, "plain body %d", i)
+		}
+	}))
+	defer srv.Close()
+	f := New(Options{Retries: -1})
+	defer f.CloseIdleConnections()
+	var wg sync.WaitGroup
+	for i := range 64 {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			r, err := f.Fetch(ctx, fmt.Sprintf("%s/feed?i=%d", srv.URL, i), Validators{})
+			var want string
+			switch i % 4 {
+			case 0, 1:
+				want = strings.Repeat(fmt.Sprintf("body %d;", i), 1+i*97)
+			case 2:
+				if !errors.Is(err, ErrCorrupt) {
+					t.Errorf("body %d, truncated gzip: err %v, want ErrCorrupt", i, err)
+				}
+				return
+			case 3:
+				want = fmt.Sprintf("plain body %d", i)
+			}
+			if err != nil || string(r.Body) != want {
+				t.Errorf("body %d: err %v, %d bytes, want %d", i, err, len(r.Body), len(want))
+			}
+		})
+	}
+	wg.Wait()
 }
