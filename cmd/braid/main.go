@@ -35,7 +35,6 @@ const (
 var errUsage = errors.New("usage")
 
 func main() {
-	setGCPercent()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile, stopMemProfile := startProfile(), startMemProfile()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

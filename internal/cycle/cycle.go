@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/braid-feeds/braid/feed"
@@ -47,6 +49,11 @@ type Options struct {
 	// LockWait is how long to wait for another process's cycle on the
 	// same site to end; 0: fail at once with ErrBusy.
 	LockWait time.Duration
+	// FullGCPercent is the garbage collector's target (as GOGC) while a
+	// full cycle runs: one with no kept scores to go on, a site's first
+	// or the first after scoring changed, which holds every item and
+	// article at once. 0 leaves the collector alone.
+	FullGCPercent int
 }
 
 // ErrBusy: another process holds the site's lock. The error's message
@@ -90,6 +97,9 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 	defer l.Release()
 	c := &run{cfg: cfg, opt: opt, start: opt.Now(), sum: &Summary{}}
 	c.now = c.start.UTC().Truncate(time.Second)
+	if opt.FullGCPercent > 0 && c.full(ctx) {
+		defer debug.SetGCPercent(debug.SetGCPercent(opt.FullGCPercent))
+	}
 
 	if err := c.gather(ctx); err != nil {
 		return nil, fmt.Errorf("gather: %w", err)
@@ -114,6 +124,14 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	return c.finish(ctx)
+}
+
+// full reports whether the state keeps no scores this cycle can go on
+// from. A state it cannot read says no: the cycle then fails on it
+// properly, in the phase that needs it.
+func (c *run) full(ctx context.Context) bool {
+	key, err := c.opt.Store.ScoresKey(ctx, outputsKey(c.cfg))
+	return err == nil && !strings.HasPrefix(key, c.memoPrefix())
 }
 
 func acquire(ctx context.Context, cfg *config.Config, wait time.Duration) (*lock.Lock, error) {

@@ -40,6 +40,8 @@ type Options struct {
 	// Node names this daemon in a fleet sharing a PostgreSQL state; ""
 	// lets cycle.NodeName choose ($BRAID_NODE, else the host name).
 	Node string
+	// FullGCPercent is cycle.Options.FullGCPercent for every cycle.
+	FullGCPercent int
 }
 
 // Daemon is a running `braid run`.

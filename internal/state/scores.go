@@ -36,6 +36,18 @@ type ScoreRow struct {
 	Query, Matches, Terms []byte
 }
 
+// ScoresKey is the key the scores kept for out were made under, "" when
+// none are kept: one small read, for a cycle to tell before anything else
+// whether it can go on from kept scores.
+func (s *Store) ScoresKey(ctx context.Context, out string) (string, error) {
+	var key string
+	err := s.queryRow(ctx, `SELECT key FROM score_sets WHERE out = ?`, out).Scan(&key)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("state: scores of %s: %w", out, err)
+	}
+	return key, nil
+}
+
 // LoadScores returns the scores kept for the output folder out; none is
 // an empty Scores.
 func (s *Store) LoadScores(ctx context.Context, out string) (Scores, error) {

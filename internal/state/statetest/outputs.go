@@ -71,6 +71,9 @@ func testScores(t *testing.T, fresh NewDSN) {
 			t.Fatal(err)
 		}
 		got := map[string]string{"key": sc.Key, "df": fmt.Sprintf("%q %d", sc.DF, sc.Docs)}
+		if key, err := s.ScoresKey(ctx, out); err != nil || key != sc.Key {
+			t.Errorf("ScoresKey(%s) = %q, %v; LoadScores says %q", out, key, err, sc.Key)
+		}
 		var slugs []string
 		for _, r := range sc.Rows {
 			got[r.Slug] = r.Digest + " " + string(r.Matches)
@@ -112,6 +115,9 @@ func testScores(t *testing.T, fresh NewDSN) {
 			map[string]string{"key": "k9", "z": `d9 [{"i":"d9"}] qz t` + "\x00qz"}},
 		{"reset", "/srv/out", "k2", []state.ScoreRow{row("e", "d1", "qe")}, nil, true,
 			map[string]string{"key": "k2", "e": `d1 [{"i":"d1"}] qe t` + "\x00qe"}},
+	}
+	if key, err := s.ScoresKey(ctx, "/srv/out"); err != nil || key != "" {
+		t.Errorf("ScoresKey before any scores = %q, %v; want \"\"", key, err)
 	}
 	for i, st := range steps {
 		t.Run(st.name, func(t *testing.T) {

@@ -1,0 +1,71 @@
+package cycle
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+	"testing"
+)
+
+// TestFullCycleGCPercent: a full cycle (no kept scores to go on: the
+// first, or the first after scoring changed) collects at FullGCPercent and
+// gives the collector its target back when it ends; a cycle that goes on
+// from kept scores leaves the target alone.
+func TestFullCycleGCPercent(t *testing.T) {
+	gogc := func() uint64 {
+		s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	prev := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(prev) })
+	cfg, st := riverSite(t, "sources:\n  - {name: Wire, url: feeds/wire.xml}\n")
+	var mu sync.Mutex
+	var during []uint64
+	opt := Options{Store: st, Version: "1", FullGCPercent: 37, Progress: func(Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		during = append(during, gogc())
+	}}
+	ctx := context.Background()
+	for _, step := range []struct {
+		name    string
+		version string
+		edit    bool
+		want    uint64
+	}{
+		{"first cycle", "1", false, 37},
+		{"an article edited", "1", true, 100},
+		{"nothing changed", "1", false, 100},
+		{"another braid version", "2", false, 37},
+	} {
+		if step.edit {
+			p := filepath.Join(cfg.Content, "kelmor-ferry-returns.md")
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(p, append(data, "\nOne more line.\n"...), 0o644)
+		}
+		during = nil
+		opt.Version = step.version
+		if _, err := Run(ctx, cfg, opt); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if len(during) == 0 {
+			t.Fatalf("%s: no progress heard", step.name)
+		}
+		for _, g := range during {
+			if g != step.want {
+				t.Errorf("%s: GOGC %d during the cycle, want %d", step.name, g, step.want)
+				break
+			}
+		}
+		if g := gogc(); g != 100 {
+			t.Errorf("%s: GOGC %d after the cycle, want 100 back", step.name, g)
+		}
+	}
+}
