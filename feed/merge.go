@@ -184,13 +184,17 @@ func RankRelated(items []Item) {
 	})
 }
 
-// KeySet remembers the dedupe keys of items already taken.
-type KeySet map[string]bool
+// KeySet remembers the dedupe keys of items already taken, as their
+// hashes (KeyHashes): a kept item carries them from the state, so judging
+// an article's candidates against its own items normalizes no link or
+// title of theirs (it did, for every candidate of every article: 6 % of a
+// cycle with one changed source at 2,000 articles).
+type KeySet map[uint64]bool
 
 // Claim takes the item's keys and reports true, or reports false and
 // takes nothing when any of its keys is already taken.
 func (s KeySet) Claim(it *Item) bool {
-	keys := it.Keys()
+	keys := it.KeyHashes()
 	for _, k := range keys {
 		if s[k] {
 			return false
