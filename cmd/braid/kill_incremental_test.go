@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -188,9 +189,30 @@ func TestKilledIncrementalCycleRecovers(t *testing.T) {
 			if len(diffs) > 0 {
 				t.Errorf("after the kill, the next cycle's out/ differs from a fresh cycle's in %d files: %v", len(diffs), diffs)
 			}
+			if left := tempFiles(t, filepath.Join(dir, "out")); len(left) > 0 {
+				t.Errorf("after the kill, the next cycle left temporary files in out/: %v", left)
+			}
 		})
 	}
 	t.Logf("%d of 10 kills left out/ half updated", partial)
+}
+
+// tempFiles are the atomic writes' temporary files under root (renameio's
+// "." + name + digits).
+func tempFiles(t *testing.T, root string) []string {
+	t.Helper()
+	temp := regexp.MustCompile(`^\..+(\.tmp-[0-9]+|[0-9]{6,})$`)
+	var out []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && temp.MatchString(d.Name()) {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // waitForWrite returns when the file at name is replaced (its inode

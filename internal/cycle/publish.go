@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"slices"
 	"strconv"
 
 	"github.com/braid-feeds/braid/feed"
@@ -38,7 +39,13 @@ func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
 		return fmt.Errorf("%w: %w", ErrOutput, err)
 	}
 	defer pub.Close()
-	_ = pub.CleanTemp()
+	// Only a cycle killed while writing leaves temporary files, and such a
+	// cycle leaves output rows without a hash (records(dirty, false)), or
+	// none at all on a first cycle: walking every file of out/ for them
+	// each cycle was a twentieth of a cycle with one change.
+	if len(prev) == 0 || slices.ContainsFunc(prev, func(o state.Output) bool { return o.Hash == "" }) {
+		_ = pub.CleanTemp()
+	}
 	units := c.units(feeds)
 	p := pub.Plan(publishUnits(units), publishRecords(prev))
 	dirty := make([]unit, len(p.Dirty))
