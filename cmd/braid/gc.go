@@ -9,7 +9,7 @@ import "os"
 // its run, and at 100 Go lets the heap grow to twice that before
 // collecting: the first cycle of 20,000 articles × 5,000 sources peaked at
 // 721–743 MB, 1,000 sources × 3 articles at 109–115 MB. At 50 they peak at
-// 559–565 and 88–95 MB, for 10–17 % more CPU (BENCHMARKS.md). Incremental
+// 547–565 and 88–95 MB, for 10–17 % more CPU (BENCHMARKS.md). Incremental
 // cycles stay at Go's default: they hold much less, run every few minutes,
 // and collecting twice as often cost them a fifth more CPU. Prometheus
 // made the same trade (v2.53, GOGC 50). A GOGC in the environment decides
