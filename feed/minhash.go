@@ -45,18 +45,29 @@ func minHashParams(seed uint64) (a, b [minHashes]uint64) {
 // minHash is the signature of a shingle set. An empty set gets all
 // ones, which no band lookup treats as a match (see bandKey's caller).
 func minHash(set []uint64) signature {
+	sig := newSignature()
+	for _, x := range set {
+		sig.add(x)
+	}
+	return sig
+}
+
+// newSignature is the signature of no shingle, to add shingles to.
+func newSignature() signature {
 	var sig signature
 	for i := range sig {
 		sig[i] = math.MaxUint64
 	}
-	for _, x := range set {
-		for i := range sig {
-			if v := minHashA[i]*x + minHashB[i]; v < sig[i] {
-				sig[i] = v
-			}
+	return sig
+}
+
+// add takes shingle x into the signature.
+func (s *signature) add(x uint64) {
+	for i := range s {
+		if v := minHashA[i]*x + minHashB[i]; v < s[i] {
+			s[i] = v
 		}
 	}
-	return sig
 }
 
 // bandKey is band j of the signature as one word, with j mixed in so

@@ -103,17 +103,35 @@ type NearPrint []uint64
 // read back may not).
 func (np NearPrint) Valid() bool { return np != nil && (len(np) == 0 || len(np) == bands) }
 
-// NearPrintOf is the item's fingerprint.
-func NearPrintOf(it *Item) NearPrint { return printOf(shingleSet(it)) }
+// NearPrintOf is the item's fingerprint. It min-hashes the shingles as
+// they come: a repeated shingle changes no minimum, so the set need not
+// be sorted and deduplicated as comparing bodies needs it (sorting was a
+// fifth of fingerprinting a first cycle's items).
+func NearPrintOf(it *Item) NearPrint {
+	words := wordHashes(nil, bodyText(it))
+	if len(words) < MinNearWords {
+		return NearPrint{}
+	}
+	sig := newSignature()
+	for i := 0; i+shingleWords <= len(words); i++ {
+		sig.add(shingleHash(words[i:]))
+	}
+	return sig.print()
+}
 
 func printOf(set []uint64) NearPrint {
 	if set == nil {
 		return NearPrint{}
 	}
 	sig := minHash(set)
+	return sig.print()
+}
+
+// print is the fingerprint of a signature: its band keys.
+func (s *signature) print() NearPrint {
 	p := make(NearPrint, bands)
 	for j := range p {
-		p[j] = sig.bandKey(j)
+		p[j] = s.bandKey(j)
 	}
 	return p
 }
@@ -164,7 +182,7 @@ func groupNear(items []Item, idx []int, prints []NearPrint, fill func(*Item)) ne
 			if fill != nil {
 				fill(&items[i])
 			}
-			byPos[p] = printOf(shingleSet(&items[i]))
+			byPos[p] = NearPrintOf(&items[i])
 			if prints != nil {
 				prints[i] = byPos[p]
 			}

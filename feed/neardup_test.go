@@ -370,3 +370,24 @@ func TestBandIndexOffersEarlierSharers(t *testing.T) {
 		}
 	}
 }
+
+// TestNearPrintStreamsAsTheSet: fingerprinting shingles as they come
+// gives the fingerprint of the sorted, deduplicated shingle set, repeated
+// phrases and too-short bodies included.
+func TestNearPrintStreamsAsTheSet(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	vocab := strings.Fields("the port of kelmor ferry river council said on monday that a new bridge would open again after repairs")
+	for n := range 200 {
+		words := make([]string, r.IntN(120))
+		for i := range words {
+			words[i] = vocab[r.IntN(len(vocab))]
+		}
+		if n%3 == 0 && len(words) > 10 {
+			words = append(words, words[:10]...) // a repeated phrase
+		}
+		it := Item{Summary: strings.Join(words, " "), ContentHTML: "<p>" + strings.Join(words[:len(words)/2], " ") + "</p>"}
+		if got, want := NearPrintOf(&it), printOf(shingleSet(&it)); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Fatalf("%d words: streamed print differs from the set's", len(words))
+		}
+	}
+}

@@ -81,14 +81,19 @@ func wordRune(r rune) rune {
 func shingles(dst, words []uint64) []uint64 {
 	start := len(dst)
 	for i := 0; i+shingleWords <= len(words); i++ {
-		// Rotations make the hash depend on word order ("a b c" is not
-		// "c b a"); the final mix keeps it uniform for min-hashing.
-		dst = append(dst, mix64(words[i]^bits.RotateLeft64(words[i+1], 21)^bits.RotateLeft64(words[i+2], 42)))
+		dst = append(dst, shingleHash(words[i:]))
 	}
 	set := dst[start:]
 	slices.Sort(set)
 	set = slices.Compact(set)
 	return dst[:start+len(set)]
+}
+
+// shingleHash is the shingle of the first shingleWords words of w.
+// Rotations make the hash depend on word order ("a b c" is not "c b a");
+// the final mix keeps it uniform for min-hashing.
+func shingleHash(w []uint64) uint64 {
+	return mix64(w[0] ^ bits.RotateLeft64(w[1], 21) ^ bits.RotateLeft64(w[2], 42))
 }
 
 // jaccard is |a ∩ b| / |a ∪ b| of two sorted sets; two empty sets are
