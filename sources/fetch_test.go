@@ -811,25 +811,15 @@ func TestSpecsInOrder(t *testing.T) {
 // Were slow sources to keep their slots, the healthy one would wait
 // until they all timed out.
 func TestDeadHostsDoNotStallTheCycle(t *testing.T) {
-	goodAsked := make(chan struct{})
-	var once sync.Once
+	hang, opener := askedFirst()
 	e := newEnv(t, func(o *Options) { o.Concurrency, o.SlowAfter, o.Timeout = 2, 20*time.Millisecond, 5*time.Second })
 	var specs []Spec
 	for i := range 10 {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			select {
-			case <-goodAsked:
-				feedOK(goodFeed)(w, r)
-			case <-r.Context().Done():
-			}
-		}))
+		srv := httptest.NewServer(hang)
 		t.Cleanup(srv.Close)
 		specs = append(specs, Spec{Name: fmt.Sprint("dead", i), URL: srv.URL})
 	}
-	good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		once.Do(func() { close(goodAsked) })
-		feedOK(goodFeed)(w, r)
-	}))
+	good := httptest.NewServer(opener)
 	t.Cleanup(good.Close)
 	specs = append(specs, Spec{Name: "good", URL: good.URL})
 	for _, r := range e.cycle(specs...) {
@@ -967,21 +957,11 @@ func TestSavedHandsOverText(t *testing.T) {
 // has been asked; had B to wait for a turn behind A's sources, which A
 // serves one at a time, everyone would time out.
 func TestBusyHostDoesNotStallOthers(t *testing.T) {
-	bAsked := make(chan struct{})
-	var once sync.Once
+	hang, opener := askedFirst()
 	e := newEnv(t, func(o *Options) { o.Concurrency, o.PerHost, o.Timeout = 2, 1, 5*time.Second })
-	a := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-bAsked:
-			feedOK(goodFeed)(w, r)
-		case <-r.Context().Done():
-		}
-	}))
+	a := httptest.NewServer(hang)
 	t.Cleanup(a.Close)
-	b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		once.Do(func() { close(bAsked) })
-		feedOK(goodFeed)(w, r)
-	}))
+	b := httptest.NewServer(opener)
 	t.Cleanup(b.Close)
 	var specs []Spec
 	for i := range 20 {

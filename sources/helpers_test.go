@@ -339,3 +339,23 @@ func wellFormedStrict(data []byte) error {
 		}
 	}
 }
+
+// askedFirst returns two handlers that serve goodFeed: hang answers only
+// once opener has been asked (or when its request ends), opener at once.
+// A cycle that never reaches opener's source times hang's sources out.
+func askedFirst() (hang, opener http.HandlerFunc) {
+	asked := make(chan struct{})
+	var once sync.Once
+	hang = func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-asked:
+			feedOK(goodFeed)(w, r)
+		case <-r.Context().Done():
+		}
+	}
+	opener = func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(asked) })
+		feedOK(goodFeed)(w, r)
+	}
+	return hang, opener
+}

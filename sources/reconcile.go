@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -37,19 +36,18 @@ func reconcile(authority, source string, prev []state.Item, fresh []feed.Item, n
 			}
 		}
 	}
-	seen := map[uint64]bool{}
+	seen := feed.KeySet{}
 	out := make([]state.Item, 0, len(fresh))
 	for i, it := range fresh {
-		keys := it.KeyHashes()
-		if slices.ContainsFunc(keys, func(k uint64) bool { return seen[k] }) {
+		it.SetKeyHashes(it.KeyHashes())
+		if !seen.Claim(&it) {
 			continue
 		}
-		it.SetKeyHashes(keys)
 		var old *state.Item
-		for _, k := range keys {
-			seen[k] = true
-			if p := byKey[k]; p != nil && old == nil {
+		for _, k := range it.KeyHashes() {
+			if p := byKey[k]; p != nil {
 				old = p
+				break
 			}
 		}
 		si := state.Item{Item: it, Hash: hash(&it)}

@@ -115,14 +115,9 @@ func (p *pooled) Close() error {
 		gzipReaders.Put(p.zr)
 	}
 	putBufReader(p.br)
-	*p = pooled{r: eofReader{}}
+	*p = pooled{r: strings.NewReader("")} // read after Close: EOF, not another body
 	return err
 }
-
-// eofReader is what a closed pooled body reads as.
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 // ReadAll reads at most max bytes and says so explicitly (ErrTooLarge)
 // when there is more, instead of handing a truncated document on.
