@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/related"
 	"github.com/braid-feeds/braid/internal/state"
 	"github.com/braid-feeds/braid/sources/articles"
@@ -119,11 +119,10 @@ func (c *articleCache) text(path string) (text, html string, err error) {
 	if data == nil || sum != c.info[path].sum {
 		return "", "", fmt.Errorf("cycle: the kept parse of %s changed while the cycle ran", path)
 	}
-	parts, rest, err := splitKept(data, 2)
-	if err != nil || len(rest) != 0 {
-		return "", "", fmt.Errorf("cycle: the kept parse of %s: %w", path, errKeptArticle)
+	if text, html, err = decodeText(data); err != nil {
+		return "", "", fmt.Errorf("cycle: the kept parse of %s: %w", path, err)
 	}
-	return string(parts[0]), string(parts[1]), nil
+	return text, html, nil
 }
 
 // save keeps the new parses and forgets files that are gone. The cache
@@ -164,21 +163,15 @@ func (c *articleCache) save(ctx context.Context) error {
 // validating and unquoting every quote of the HTML, was most of the cost
 // of reading 2,000 kept parses).
 func encodeArticle(a articles.Article, target string) (head, data []byte, err error) {
-	for _, s := range []string{a.Text, a.HTML} {
-		data = appendPart(data, s)
-	}
+	data = feed.AppendString(feed.AppendString(nil, a.Text), a.HTML)
 	a.Text, a.HTML = "", ""
-	buf := bytes.NewBuffer(appendPart(nil, target))
+	buf := bytes.NewBuffer(feed.AppendString(nil, target))
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false) // smaller, and faster to decode
 	if err := enc.Encode(a); err != nil {
 		return nil, nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), data, nil
-}
-
-func appendPart(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
 var errKeptArticle = errors.New("cycle: kept article does not decode")
@@ -189,37 +182,32 @@ func decodeArticle(head, data []byte) (articles.Article, string, error) {
 	if err != nil {
 		return articles.Article{}, "", err
 	}
-	parts, rest, err := splitKept(data, 2)
-	if err != nil || len(rest) != 0 {
-		return articles.Article{}, "", errKeptArticle
+	if a.Text, a.HTML, err = decodeText(data); err != nil {
+		return articles.Article{}, "", err
 	}
-	a.Text, a.HTML = string(parts[0]), string(parts[1])
 	return a, target, nil
+}
+
+// decodeText reads a kept parse's data: its text and HTML.
+func decodeText(data []byte) (text, html string, err error) {
+	r := feed.FieldReader{B: data}
+	text, html = r.String(), r.String()
+	if r.Err != nil || len(r.B) != 0 {
+		return "", "", errKeptArticle
+	}
+	return text, html, nil
 }
 
 // decodeHead is decodeArticle without the text and HTML.
 func decodeHead(head []byte) (articles.Article, string, error) {
-	parts, rest, err := splitKept(head, 1)
-	if err != nil {
-		return articles.Article{}, "", err
+	r := feed.FieldReader{B: head}
+	target := r.String()
+	if r.Err != nil {
+		return articles.Article{}, "", errKeptArticle
 	}
 	var a articles.Article
-	if err := json.Unmarshal(rest, &a); err != nil {
+	if err := json.Unmarshal(r.B, &a); err != nil {
 		return articles.Article{}, "", err
 	}
-	return a, string(parts[0]), nil
-}
-
-// splitKept reads n parts, each after its length, and returns what
-// follows them.
-func splitKept(data []byte, n int) (parts [][]byte, rest []byte, err error) {
-	parts = make([][]byte, n)
-	for i := range parts {
-		l, k := binary.Uvarint(data)
-		if k <= 0 || uint64(len(data)-k) < l {
-			return nil, nil, errKeptArticle
-		}
-		parts[i], data = data[k:k+int(l)], data[k+int(l):]
-	}
-	return parts, data, nil
+	return a, target, nil
 }
