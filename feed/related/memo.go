@@ -106,8 +106,7 @@ func encodeQuery(q Query) []byte {
 	buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(q.Port2))
 	buf = append(buf, byte(q.Lang))
 	for _, t := range q.Terms {
-		buf = binary.AppendUvarint(buf, uint64(len(t.Key)))
-		buf = append(buf, t.Key...)
+		buf = feed.AppendString(buf, t.Key)
 		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(t.W))
 		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(t.IDF))
 		var flags byte
@@ -299,9 +298,7 @@ func EncodeDF(df map[string]int) []byte {
 	slices.Sort(keys)
 	buf := make([]byte, 0, n)
 	for _, k := range keys {
-		buf = binary.AppendUvarint(buf, uint64(len(k)))
-		buf = append(buf, k...)
-		buf = binary.AppendUvarint(buf, uint64(df[k]))
+		buf = binary.AppendUvarint(feed.AppendString(buf, k), uint64(df[k]))
 	}
 	return buf
 }

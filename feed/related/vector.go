@@ -53,8 +53,7 @@ func (v *vectorizer) vector(it *feed.Item) []byte {
 	buf := make([]byte, 0, n)
 	for _, k := range v.keys {
 		o := v.tf[k]
-		buf = binary.AppendUvarint(buf, uint64(len(k)))
-		buf = append(buf, k...)
+		buf = feed.AppendString(buf, k)
 		// Counts are sums of the small whole field weights: exact in
 		// a float32.
 		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(float32(o.tf)))
