@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
+	"sync"
 )
 
 // NearThreshold is the Jaccard similarity of two bodies' word 3-shingles
@@ -107,8 +108,19 @@ func (np NearPrint) Valid() bool { return np != nil && (len(np) == 0 || len(np) 
 // they come: a repeated shingle changes no minimum, so the set need not
 // be sorted and deduplicated as comparing bodies needs it (sorting was a
 // fifth of fingerprinting a first cycle's items).
+//
+// The word hashes are scratch, pooled: a first cycle fingerprints every
+// item, and growing a slice for each was a twentieth of its garbage.
 func NearPrintOf(it *Item) NearPrint {
-	words := wordHashes(nil, bodyText(it))
+	scratch, _ := wordScratch.Get().(*[]uint64)
+	if scratch == nil {
+		scratch = new([]uint64)
+	}
+	defer wordScratch.Put(scratch)
+	words := wordHashes((*scratch)[:0], bodyText(it))
+	if cap(words) <= maxScratchWords {
+		*scratch = words
+	}
 	if len(words) < MinNearWords {
 		return NearPrint{}
 	}
@@ -118,6 +130,12 @@ func NearPrintOf(it *Item) NearPrint {
 	}
 	return sig.print()
 }
+
+var wordScratch sync.Pool // *[]uint64
+
+// maxScratchWords bounds what a pooled scratch keeps (one long article
+// must not pin its words).
+const maxScratchWords = 1 << 14
 
 func printOf(set []uint64) NearPrint {
 	if set == nil {
