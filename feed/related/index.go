@@ -79,7 +79,7 @@ type posting struct {
 // weights come from w, never from the items: an item's score against an
 // article is the same in whatever pool it is scored.
 func NewIndex(items []feed.Item, w *Weights) *Index {
-	v := newVectorizer()
+	v := newVectorizer(true)
 	b := newBuilder(len(items), w)
 	for i := range items {
 		b.add(i, v.vector(&items[i])) // a vector just made always decodes

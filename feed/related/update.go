@@ -65,7 +65,7 @@ type update struct {
 
 func newUpdate(p *Pool, m *Memo) *update {
 	u := &update{p: p, m: m, hashes: p.itemHashes(), byID: make(map[string]int, len(p.Items)),
-		freshVecs: map[string][]byte{}, vz: newVectorizer()}
+		freshVecs: map[string][]byte{}, vz: newVectorizer(false)}
 	for i := range p.Items {
 		if _, dup := u.byID[p.Items[i].ID]; dup {
 			// Two kept items with one id cannot be told apart in a memo.

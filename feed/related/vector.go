@@ -26,11 +26,18 @@ type vectorizer struct {
 	tokenize func(string) []term
 	tf       map[string]occurrences
 	keys     []string
-	surface  map[string]string // first surface form of each key, for explain
+	// surface is the first surface form of each key, for explanations;
+	// nil when nothing will be explained (Update keeps no contributions,
+	// and a lookup per term was a twentieth of vectorizing).
+	surface map[string]string
 }
 
-func newVectorizer() *vectorizer {
-	return &vectorizer{tokenize: newTokenizer(), tf: map[string]occurrences{}, surface: map[string]string{}}
+func newVectorizer(explain bool) *vectorizer {
+	v := &vectorizer{tokenize: newTokenizer(), tf: map[string]occurrences{}}
+	if explain {
+		v.surface = map[string]string{}
+	}
+	return v
 }
 
 // vector returns the item's encoded vector.
@@ -68,6 +75,9 @@ func (v *vectorizer) add(text string, w float64) {
 		o.tf += w
 		o.flags |= occFlags(&t)
 		v.tf[t.key] = o
+		if v.surface == nil {
+			continue
+		}
 		if _, ok := v.surface[t.key]; !ok {
 			v.surface[t.key] = t.surface
 		}
