@@ -347,7 +347,8 @@ func (s *Store) saveGroup(ctx context.Context, group []*saveReq) error {
 	}
 	defer tx.Rollback()
 	w := sourceWriter{tx: tx, upsert: tx.StmtContext(ctx, stmts[0]), del: tx.StmtContext(ctx, stmts[1]),
-		ins: tx.StmtContext(ctx, stmts[2]), digest: s.d.q(`UPDATE sources SET items_digest = ? WHERE name = ?`)}
+		ins: tx.StmtContext(ctx, stmts[2]), digest: s.d.q(`UPDATE sources SET items_digest = ? WHERE name = ?`),
+		summary: make([]byte, 0, 4096), content: make([]byte, 0, 4096)}
 	for _, r := range group {
 		if err := w.save(ctx, r.src, r.items); err != nil {
 			return fmt.Errorf("state: source %s: %w", r.src.Name, err)
@@ -365,6 +366,9 @@ type sourceWriter struct {
 	upsert, del, ins *sql.Stmt
 	digest           string
 	buf              []byte
+	// summary and content are never nil: a nil []byte is NULL, which the
+	// columns refuse.
+	summary, content []byte
 }
 
 func (w *sourceWriter) save(ctx context.Context, src Source, items []Item) error {
@@ -394,13 +398,19 @@ func (w *sourceWriter) save(ctx context.Context, src Source, items []Item) error
 		it := &items[i]
 		w.buf = encodeHead(w.buf[:0], &it.Item)
 		data := w.buf
-		if _, err := w.ins.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, data, []byte(it.Summary), []byte(it.ContentHTML)); err != nil {
+		// The text is copied into buffers the writer reuses: the drivers
+		// copy arguments while executing and keep no reference, and a
+		// fresh []byte of every text (twice, with the digest) was a
+		// twentieth of a first cycle's garbage.
+		w.summary = append(w.summary[:0], it.Summary...)
+		w.content = append(w.content[:0], it.ContentHTML...)
+		if _, err := w.ins.ExecContext(ctx, src.Name, it.ID, i, unix(it.FirstSeen), it.Hash, data, w.summary, w.content); err != nil {
 			return err
 		}
 		fmt.Fprintf(digest, "%d\x00%s\x00%d\x00%d\x00%d\x00", unix(it.FirstSeen), it.Hash, len(data), len(it.Summary), len(it.ContentHTML))
 		digest.Write(data)
-		digest.Write([]byte(it.Summary))
-		digest.Write([]byte(it.ContentHTML))
+		digest.Write(w.summary)
+		digest.Write(w.content)
 	}
 	_, err = w.tx.ExecContext(ctx, w.digest, hex.EncodeToString(digest.Sum(nil)[:16]), src.Name)
 	return err
