@@ -27,8 +27,9 @@ func StripHTML(s string) string {
 }
 
 // stripTags replaces each match of the expression above with a space.
-// Positions of the next '>' and closing tag are remembered while they lie
-// ahead, so text with many unclosed '<' is still cut in one pass.
+// Both alternatives need a '>' after the '<': without one nothing more
+// matches. The next closing tag is remembered while it lies ahead, so
+// text with many unclosed <script> is still cut in one pass.
 func stripTags(s string) string {
 	i := strings.IndexByte(s, '<')
 	if i < 0 {
@@ -36,31 +37,21 @@ func stripTags(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	gt, closeAt, closeEnd := -2, -2, 0 // -2: not looked for yet; -1: none ahead
-	last := 0                          // s[last:] is not yet written
+	closeAt, closeEnd := -2, 0 // -2: not looked for yet; -1: none ahead
+	last := 0                  // s[last:] is not yet written
 	for i >= 0 {
-		end := -1 // end of the match at i, if any
-		if rest := s[i+1:]; strings.HasPrefix(rest, "script") || strings.HasPrefix(rest, "style") {
-			if gt < i && gt != -1 {
-				gt = indexFrom(s, i, ">")
-			}
-			if gt >= 0 {
-				if closeAt < gt+1 && closeAt != -1 {
-					closeAt, closeEnd = nextClose(s, gt+1)
-				}
-				if closeAt >= 0 {
-					end = closeEnd
-				}
-			}
+		gt := indexFrom(s, i, ">")
+		if gt < 0 {
+			break
 		}
-		if end < 0 {
-			if gt < i && gt != -1 {
-				gt = indexFrom(s, i, ">")
+		end := gt + 1 // <[^>]*>, unless a script or style body goes too
+		if rest := s[i+1:]; strings.HasPrefix(rest, "script") || strings.HasPrefix(rest, "style") {
+			if closeAt < gt+1 && closeAt != -1 {
+				closeAt, closeEnd = nextClose(s, gt+1)
 			}
-			if gt < 0 {
-				break // no '>' ahead: no later '<' starts a tag either
+			if closeAt >= 0 {
+				end = closeEnd
 			}
-			end = gt + 1
 		}
 		b.WriteString(s[last:i])
 		b.WriteByte(' ')

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/braid-feeds/braid/feed"
@@ -110,16 +111,9 @@ func stableID(authority, source string, it *feed.Item, firstSeen time.Time) stri
 // between calls.
 func hash(it *feed.Item, scratch *[]byte) string {
 	b := (*scratch)[:0]
-	for _, s := range []string{it.Title, it.Link, it.Summary, it.ContentHTML} {
+	for _, s := range []string{it.Title, it.Link, it.Summary, it.ContentHTML, strings.Join(it.Categories, "\x00")} {
 		b = append(append(b, s...), 0)
 	}
-	for i, c := range it.Categories {
-		if i > 0 {
-			b = append(b, 0)
-		}
-		b = append(b, c...)
-	}
-	b = append(b, 0)
 	*scratch = b
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])

@@ -347,8 +347,7 @@ func (s *Store) saveGroup(ctx context.Context, group []*saveReq) error {
 	}
 	defer tx.Rollback()
 	w := sourceWriter{tx: tx, upsert: tx.StmtContext(ctx, stmts[0]), del: tx.StmtContext(ctx, stmts[1]),
-		ins: tx.StmtContext(ctx, stmts[2]), digest: s.d.q(`UPDATE sources SET items_digest = ? WHERE name = ?`),
-		summary: make([]byte, 0, 4096), content: make([]byte, 0, 4096)}
+		ins: tx.StmtContext(ctx, stmts[2]), digest: s.d.q(`UPDATE sources SET items_digest = ? WHERE name = ?`)}
 	for _, r := range group {
 		if err := w.save(ctx, r.src, r.items); err != nil {
 			return fmt.Errorf("state: source %s: %w", r.src.Name, err)
@@ -366,8 +365,8 @@ type sourceWriter struct {
 	upsert, del, ins *sql.Stmt
 	digest           string
 	buf              []byte
-	// summary and content are never nil: a nil []byte is NULL, which the
-	// columns refuse.
+	// summary and content are made with the first items saved, and never
+	// nil after: a nil []byte is NULL, which the columns refuse.
 	summary, content []byte
 }
 
@@ -389,6 +388,9 @@ func (w *sourceWriter) save(ctx context.Context, src Source, items []Item) error
 	}
 	if _, err := w.del.ExecContext(ctx, src.Name); err != nil {
 		return err
+	}
+	if w.summary == nil {
+		w.summary, w.content = make([]byte, 0, 4096), make([]byte, 0, 4096)
 	}
 	digest := sha256.New()
 	for i := range items {
