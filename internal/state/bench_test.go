@@ -58,7 +58,9 @@ func BenchmarkClaimDue(b *testing.B) {
 // bytes with a 256-byte fingerprint, kept in batches of 500 as the cycle
 // does; ns/op is per 10,000.
 func BenchmarkKeepItemVectors(b *testing.B) {
-	ctx := context.Background()
+	// A cycle's context can end (a signal, a deadline), as this one.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	s, err := Open(ctx, filepath.Join(b.TempDir(), "state.db"))
 	if err != nil {
 		b.Fatal(err)

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"database/sql"
 	"strconv"
 	"strings"
@@ -32,6 +33,24 @@ func (d dialect) q(query string) string {
 	}
 	return b.String()
 }
+
+// rowCtx is the context for the one-row statements of a transaction
+// that writes many rows; the caller checks ctx between rows. On SQLite a
+// statement run under a context that can end starts a goroutine to
+// interrupt it (modernc.org/sqlite), and a first cycle's 40,000 one-row
+// statements at 1,000 sources spent about 2 % of its CPU starting and
+// ending them, for statements that take microseconds. PostgreSQL's
+// statements wait on the network: they keep ctx.
+func (d dialect) rowCtx(ctx context.Context) context.Context {
+	if d.pg {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
+
+// rowCheck is how many rows a writer runs between two looks at its
+// context.
+const rowCheck = 256
 
 // ddl translates a schema step: PostgreSQL's INTEGER is 32 bits, and unix
 // times and durations must not overflow in 2038.

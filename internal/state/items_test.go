@@ -2,6 +2,8 @@ package state
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -81,4 +83,35 @@ func openTemp(t *testing.T) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// Row statements run without the caller's cancellation (dialect.rowCtx),
+// so the writer itself must stop when the context ends: a cancelled
+// cycle must not go on writing thousands of rows.
+func TestRowWritesStopWhenCancelled(t *testing.T) {
+	s := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tx, err := s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	const rows, cancelAt = 4 * rowCheck, rowCheck + 10
+	err = s.each(ctx, tx, `INSERT INTO meta(key, value) VALUES(?, ?)`, rows, func(i int) []any {
+		if i == cancelAt {
+			cancel()
+		}
+		return []any{fmt.Sprintf("row-%d", i), "v"}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("each after cancel: %v, want context.Canceled", err)
+	}
+	var n int
+	if err := tx.QueryRow(`SELECT count(*) FROM meta WHERE key LIKE 'row-%'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n <= cancelAt || n > cancelAt+rowCheck {
+		t.Errorf("%d rows written, want the rows up to the next check after %d (at most %d)", n, cancelAt, cancelAt+rowCheck)
+	}
 }

@@ -298,8 +298,14 @@ func (s *Store) each(ctx context.Context, tx *sql.Tx, query string, n int, args 
 		return err
 	}
 	defer st.Close()
+	rctx := s.d.rowCtx(ctx)
 	for i := range n {
-		if _, err := st.ExecContext(ctx, args(i)...); err != nil {
+		if i%rowCheck == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if _, err := st.ExecContext(rctx, args(i)...); err != nil {
 			return err
 		}
 	}

@@ -348,8 +348,12 @@ func (s *Store) saveGroup(ctx context.Context, group []*saveReq) error {
 	defer tx.Rollback()
 	w := sourceWriter{tx: tx, upsert: tx.StmtContext(ctx, stmts[0]), del: tx.StmtContext(ctx, stmts[1]),
 		ins: tx.StmtContext(ctx, stmts[2]), digest: s.d.q(`UPDATE sources SET items_digest = ? WHERE name = ?`)}
+	rctx := s.d.rowCtx(ctx)
 	for _, r := range group {
-		if err := w.save(ctx, r.src, r.items); err != nil {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("state: source %s: %w", r.src.Name, err)
+		}
+		if err := w.save(rctx, r.src, r.items); err != nil {
 			return fmt.Errorf("state: source %s: %w", r.src.Name, err)
 		}
 	}
