@@ -158,3 +158,20 @@ func watchHeap() func() float64 {
 		return float64(top - min(top, base))
 	}
 }
+
+// BenchmarkVector is the per-item cost a first cycle pays for every item:
+// tokenizing its title, categories and text into a kept vector.
+func BenchmarkVector(b *testing.B) {
+	syn := newSynthetic(7)
+	items := syn.items(1000)
+	for i := range items {
+		items[i].Summary = "<p>" + items[i].Summary + " " + syn.text(80) + "</p>"
+	}
+	vz := newVectorizer(false)
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		vz.vector(&items[n%len(items)])
+		n++
+	}
+}

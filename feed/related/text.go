@@ -16,7 +16,9 @@ import (
 // term is one token of a document: a stemmed word or a whole name.
 type term struct {
 	key     string // index key: stem, or "name:" + folded words
-	surface string // how it first appeared, for explanations
+	// surface is how it first appeared, for explanations: as written;
+	// displaySurface gives the form shown.
+	surface string
 	// proper: capitalized where a capital says something (not at the
 	// start of a sentence), or a whole name.
 	proper bool
@@ -98,7 +100,7 @@ func wordKey(folded string, capital bool) string {
 // table is written in these keys.
 func Key(word string) string {
 	f := foldWord(word)
-	if isStop(f) || isAllDigits(f) {
+	if skipWord(f) {
 		return ""
 	}
 	return stem(f)
@@ -195,22 +197,31 @@ func appendWords(out []word, text string) []word {
 	return out
 }
 
-// newTokenizer returns tokenize with a stem cache (news text repeats its
+// newTokenizer returns tokenize with a key cache (news text repeats its
 // words, and Snowball is the costliest step of indexing) and with reused
-// buffers: the terms it returns are good until its next call.
+// buffers: the terms it returns are good until its next call. The cache
+// also remembers which words are skipped (stop words, digits): one
+// lookup per word instead of three.
 func newTokenizer() func(string) []term {
-	cache := map[string]string{}
-	keyCached := func(w string, capital bool) string {
+	type cached struct {
+		key  string
+		skip bool
+	}
+	cache := map[string]cached{}
+	keyCached := func(w string, capital bool) (string, bool) {
 		ck := w
 		if capital && hasCyrillic(w) {
 			ck = "\x00" + w // a name's key differs from the word's
 		}
-		if s, ok := cache[ck]; ok {
-			return s
+		if c, ok := cache[ck]; ok {
+			return c.key, !c.skip
 		}
-		s := sharedKey(w, capital)
-		cache[ck] = s
-		return s
+		c := cached{skip: skipWord(w)}
+		if !c.skip {
+			c.key = sharedKey(w, capital)
+		}
+		cache[ck] = c
+		return c.key, !c.skip
 	}
 	// The words and terms of one text are let go by the next: the
 	// vectorizer counts them at once, and allocating them afresh was a
@@ -261,11 +272,22 @@ func sharedKey(w string, capital bool) string {
 
 func tokenizeWith(text string, key func(string, bool) string) []term {
 	ws := splitWords(text)
-	return appendTerms(make([]term, 0, len(ws)/2+1), ws, key) // about half of news words are stop words or marks
+	keyed := func(w string, capital bool) (string, bool) {
+		if skipWord(w) {
+			return "", false
+		}
+		return key(w, capital), true
+	}
+	return appendTerms(make([]term, 0, len(ws)/2+1), ws, keyed) // about half of news words are stop words or marks
 }
 
-// appendTerms appends the terms of the words ws to out.
-func appendTerms(out []term, ws []word, key func(string, bool) string) []term {
+// skipWord reports whether a folded word makes no term: a stop word, or
+// digits alone (numbers written as such are terms of their own kind).
+func skipWord(w string) bool { return isStop(w) || isAllDigits(w) }
+
+// appendTerms appends the terms of the words ws to out. key gives a
+// folded word's key, or false for a word that makes no term.
+func appendTerms(out []term, ws []word, key func(string, bool) (string, bool)) []term {
 	var run []word
 	var runKeys []string
 	endRun := func() {
@@ -290,18 +312,18 @@ func appendTerms(out []term, ws []word, key func(string, bool) string) []term {
 			}
 			continue
 		}
-		if isStop(w.folded) || isAllDigits(w.folded) {
+		k, ok := key(w.folded, w.capital)
+		if !ok {
 			endRun()
 			continue
 		}
-		k := key(w.folded, w.capital)
 		if w.capital {
 			run = append(run, w)
 			runKeys = append(runKeys, k)
 		} else {
 			endRun()
 		}
-		out = append(out, term{key: k, surface: strings.ToLower(w.raw),
+		out = append(out, term{key: k, surface: w.raw,
 			proper: w.capital && !w.sentStart, sentStart: w.sentStart, acronym: isAcronym(w.raw),
 			lower: !w.capital, foreign: isForeignForm(w.folded)})
 	}

@@ -24,8 +24,12 @@ import (
 // vectorizer turns items into vectors, reusing its buffers.
 type vectorizer struct {
 	tokenize func(string) []term
-	tf       map[string]occurrences
-	keys     []string
+	// at is each key's place in terms: a term already seen costs one
+	// map lookup, and encoding walks terms without looking keys up
+	// again (the two lookups per term of a map of counts were a third
+	// of vectorizing).
+	at    map[string]int32
+	terms []keyedOcc
 	// surface is the first surface form of each key, for explanations;
 	// nil when nothing will be explained (Update keeps no contributions,
 	// and a lookup per term was a twentieth of vectorizing).
@@ -33,16 +37,23 @@ type vectorizer struct {
 }
 
 func newVectorizer(explain bool) *vectorizer {
-	v := &vectorizer{tokenize: newTokenizer(), tf: map[string]occurrences{}}
+	v := &vectorizer{tokenize: newTokenizer(), at: map[string]int32{}}
 	if explain {
 		v.surface = map[string]string{}
 	}
 	return v
 }
 
+// keyedOcc is one term of the item being vectorized.
+type keyedOcc struct {
+	key string
+	occurrences
+}
+
 // vector returns the item's encoded vector.
 func (v *vectorizer) vector(it *feed.Item) []byte {
-	clear(v.tf)
+	clear(v.at)
+	v.terms = v.terms[:0]
 	v.add(it.Title, itemTitleWeight)
 	v.add(strings.Join(it.Categories, ". "), itemCategoryWeight)
 	body := feed.StripHTML(it.ContentHTML)
@@ -50,38 +61,49 @@ func (v *vectorizer) vector(it *feed.Item) []byte {
 		body = sum + "\n" + body
 	}
 	v.add(body, itemBodyWeight)
-	v.keys = v.keys[:0]
+	slices.SortFunc(v.terms, func(a, b keyedOcc) int { return strings.Compare(a.key, b.key) })
 	n := 0
-	for k := range v.tf {
-		v.keys = append(v.keys, k)
-		n += len(k) + 7
+	for _, t := range v.terms {
+		n += len(t.key) + 7
 	}
-	slices.Sort(v.keys)
 	buf := make([]byte, 0, n)
-	for _, k := range v.keys {
-		o := v.tf[k]
-		buf = feed.AppendString(buf, k)
+	for _, t := range v.terms {
+		buf = feed.AppendString(buf, t.key)
 		// Counts are sums of the small whole field weights: exact in
 		// a float32.
-		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(float32(o.tf)))
-		buf = append(buf, o.flags)
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(float32(t.tf)))
+		buf = append(buf, t.flags)
 	}
 	return buf
 }
 
 func (v *vectorizer) add(text string, w float64) {
 	for _, t := range v.tokenize(text) {
-		o := v.tf[t.key]
+		j, ok := v.at[t.key]
+		if !ok {
+			j = int32(len(v.terms))
+			v.at[t.key] = j
+			v.terms = append(v.terms, keyedOcc{key: t.key})
+		}
+		o := &v.terms[j]
 		o.tf += w
 		o.flags |= occFlags(&t)
-		v.tf[t.key] = o
 		if v.surface == nil {
 			continue
 		}
 		if _, ok := v.surface[t.key]; !ok {
-			v.surface[t.key] = t.surface
+			v.surface[t.key] = displaySurface(&t)
 		}
 	}
+}
+
+// displaySurface is the form of a term explanations show: a word in
+// lower case, a name as written.
+func displaySurface(t *term) string {
+	if strings.HasPrefix(t.key, "name:") {
+		return t.surface
+	}
+	return strings.ToLower(t.surface)
 }
 
 var errBadVector = errors.New("related: kept item vector: truncated or corrupt")
