@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -129,11 +130,39 @@ func resolve(base *url.URL, ref string) string {
 // XML allows but which let a source reorder how its title reads (see
 // feed.IsBidiControl).
 func stripControl(s string) string {
+	if !needsStrip(s) {
+		return s // most text: a byte scan, not a call per rune
+	}
 	s = strings.ToValidUTF8(s, "")
 	return strings.Map(func(r rune) rune {
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || r == 0xfffe || r == 0xffff || feed.IsBidiControl(r) {
+		if dropped(r) {
 			return -1
 		}
 		return r
 	}, s)
+}
+
+func dropped(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || r == 0xfffe || r == 0xffff || feed.IsBidiControl(r)
+}
+
+// needsStrip reports whether stripControl would change s.
+func needsStrip(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				if dropped(rune(c)) {
+					return true
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || dropped(r) {
+			return true
+		}
+		i += size
+	}
+	return false
 }

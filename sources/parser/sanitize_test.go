@@ -104,3 +104,30 @@ func FuzzSanitizePooled(f *testing.F) {
 		}
 	})
 }
+
+// stripControlEveryRune is stripControl without its byte-scan shortcut,
+// as it was: the reference FuzzStripControl holds it to.
+func stripControlEveryRune(s string) string {
+	return strings.Map(func(r rune) rune {
+		if dropped(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+}
+
+func FuzzStripControl(f *testing.F) {
+	for _, s := range []string{"", "plain words", "tab\tnew\nline\r", "bell\x07", "del\x7f", "bad \xff utf-8",
+		"\xe2\x80", "ok \ufffd kept", "\ufffe\uffff", "rtl \u202e override", "isolate \u2067x\u2069", "é à ü 日本", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := stripControlEveryRune(s)
+		if got := stripControl(s); got != want {
+			t.Fatalf("stripControl(%q) = %q, want %q", s, got, want)
+		}
+		if needsStrip(s) != (want != s) {
+			t.Fatalf("needsStrip(%q) = %v, but stripping gives %q", s, needsStrip(s), want)
+		}
+	})
+}
