@@ -15,7 +15,7 @@ import (
 
 // term is one token of a document: a stemmed word or a whole name.
 type term struct {
-	key     string // index key: stem, or "name:" + folded words
+	key string // index key: stem, or "name:" + folded words
 	// surface is how it first appeared, for explanations: as written;
 	// displaySurface gives the form shown.
 	surface string
