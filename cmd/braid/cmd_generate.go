@@ -61,7 +61,7 @@ func runGenerate(ctx context.Context, g *globalOptions, opts *generateOptions, s
 	if err != nil {
 		return err
 	}
-	copt := cycle.Options{Version: version, Store: st, Logger: log, LockWait: opts.wait, FullGCPercent: fullGCPercent()}
+	copt := cycle.Options{Version: version, Store: st, Logger: log, LockWait: opts.wait, FullGCPercent: fullGCPercent(), HeapFloor: heapFloor()}
 	var prog *progress
 	if !opts.quiet && !opts.json {
 		prog = newProgress(stderr)

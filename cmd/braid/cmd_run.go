@@ -60,6 +60,6 @@ func runRun(ctx context.Context, g *globalOptions, opts *runOptions, stderr io.W
 	defer signal.Stop(hup)
 	return daemon.Run(ctx, daemon.Options{
 		ConfigPath: opts.configPath, Listen: opts.listen, Version: version, Logger: log,
-		Reload: hup, ShutdownTimeout: 9 * time.Second, Node: opts.node, FullGCPercent: fullGCPercent(),
+		Reload: hup, ShutdownTimeout: 9 * time.Second, Node: opts.node, FullGCPercent: fullGCPercent(), HeapFloor: heapFloor(),
 	})
 }

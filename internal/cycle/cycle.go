@@ -15,6 +15,7 @@ import (
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
 	"github.com/braid-feeds/braid/internal/config"
+	"github.com/braid-feeds/braid/internal/heapfloor"
 	"github.com/braid-feeds/braid/internal/lock"
 	"github.com/braid-feeds/braid/internal/state"
 	"github.com/braid-feeds/braid/internal/state/dsn"
@@ -54,6 +55,10 @@ type Options struct {
 	// or the first after scoring changed, which holds every item and
 	// article at once. 0 leaves the collector alone.
 	FullGCPercent int
+	// HeapFloor is the heap size below which the collector does not
+	// run during a cycle (heapfloor): a cycle starts with little live
+	// and collected every few megabytes. 0: no floor.
+	HeapFloor uint64
 }
 
 // ErrBusy: another process holds the site's lock. The error's message
@@ -97,9 +102,7 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 	defer l.Release()
 	c := &run{cfg: cfg, opt: opt, start: opt.Now(), sum: &Summary{}}
 	c.now = c.start.UTC().Truncate(time.Second)
-	if opt.FullGCPercent > 0 && c.full(ctx) {
-		defer debug.SetGCPercent(debug.SetGCPercent(opt.FullGCPercent))
-	}
+	defer c.collector(ctx)()
 
 	if err := c.gather(ctx); err != nil {
 		return nil, fmt.Errorf("gather: %w", err)
@@ -124,6 +127,23 @@ func Run(ctx context.Context, cfg *config.Config, opt Options) (*Summary, error)
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	return c.finish(ctx)
+}
+
+// collector sets the garbage collector's target for this cycle, and
+// returns what gives the previous one back.
+func (c *run) collector(ctx context.Context) (restore func()) {
+	percent := 0 // the one in force
+	if c.opt.FullGCPercent > 0 && c.full(ctx) {
+		percent = c.opt.FullGCPercent
+	}
+	switch {
+	case c.opt.HeapFloor > 0:
+		return heapfloor.Start(c.opt.HeapFloor, percent).Stop
+	case percent > 0:
+		prev := debug.SetGCPercent(percent)
+		return func() { debug.SetGCPercent(prev) }
+	}
+	return func() {}
 }
 
 // full reports whether the state keeps no scores this cycle can go on

@@ -8,6 +8,8 @@ import (
 	"runtime/metrics"
 	"sync"
 	"testing"
+
+	"github.com/braid-feeds/braid/internal/heapfloor"
 )
 
 // TestFullCycleGCPercent: a full cycle (no kept scores to go on: the
@@ -65,6 +67,44 @@ func TestFullCycleGCPercent(t *testing.T) {
 			}
 		}
 		if g := gogc(); g != 100 {
+			t.Errorf("%s: GOGC %d after the cycle, want 100 back", step.name, g)
+		}
+	}
+}
+
+// TestHeapFloorDuringCycles: with a heap floor the percentage is raised
+// while the live heap is small, in full and incremental cycles alike,
+// never below the cycle's own, and given back when the cycle ends.
+func TestHeapFloorDuringCycles(t *testing.T) {
+	prev := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(prev) })
+	cfg, st := riverSite(t, "sources:\n  - {name: Wire, url: feeds/wire.xml}\n")
+	var mu sync.Mutex
+	var during []int
+	// A floor no test heap reaches: the percentage stays raised.
+	opt := Options{Store: st, Version: "1", FullGCPercent: 37, HeapFloor: 256 << 20, Progress: func(Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		during = append(during, heapfloor.Percent())
+	}}
+	for _, step := range []struct {
+		name  string
+		above int
+	}{{"first cycle (full)", 37}, {"nothing changed", 100}} {
+		during = nil
+		if _, err := Run(context.Background(), cfg, opt); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if len(during) == 0 {
+			t.Fatalf("%s: no progress heard", step.name)
+		}
+		for _, g := range during {
+			if g <= step.above || g > 256*100/4 {
+				t.Errorf("%s: GOGC %d during the cycle, want over %d and at most the floor's 6400", step.name, g, step.above)
+				break
+			}
+		}
+		if g := heapfloor.Percent(); g != 100 {
 			t.Errorf("%s: GOGC %d after the cycle, want 100 back", step.name, g)
 		}
 	}

@@ -40,8 +40,9 @@ type Options struct {
 	// Node names this daemon in a fleet sharing a PostgreSQL state; ""
 	// lets cycle.NodeName choose ($BRAID_NODE, else the host name).
 	Node string
-	// FullGCPercent is cycle.Options.FullGCPercent for every cycle.
+	// FullGCPercent and HeapFloor are cycle.Options' for every cycle.
 	FullGCPercent int
+	HeapFloor     uint64
 }
 
 // Daemon is a running `braid run`.

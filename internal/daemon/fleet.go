@@ -43,7 +43,7 @@ func (d *Daemon) cycle(ctx context.Context, cfg *config.Config) (*cycle.Summary,
 	}
 	return d.opt.Cycle(ctx, cfg, cycle.Options{
 		Version: d.opt.Version, Store: d.store, Logger: d.log, WebSub: d.pings, Node: d.node,
-		FullGCPercent: d.opt.FullGCPercent,
+		FullGCPercent: d.opt.FullGCPercent, HeapFloor: d.opt.HeapFloor,
 	})
 }
 
