@@ -37,12 +37,24 @@ type Floor struct {
 	sample  []metrics.Sample
 }
 
+// active is the Floor in force: the percentage is the process's, so one
+// Floor at a time sets it.
+var active struct {
+	sync.Mutex
+	f *Floor
+}
+
 // Start sets the collector's percentage to percent (0: the one in force),
 // raised while the live heap is small enough that the next collection
 // would come before the heap reaches bytes. Stop gives back the
-// percentage in force before. One Floor at a time: a second would undo
-// the first's settings.
+// percentage in force before. While a Floor is in force, Start returns
+// one that does nothing: two would each restore what the other set.
 func Start(bytes uint64, percent int) *Floor {
+	active.Lock()
+	defer active.Unlock()
+	if active.f != nil {
+		return &Floor{stopped: true}
+	}
 	if percent <= 0 {
 		percent = Percent()
 	}
@@ -50,6 +62,7 @@ func Start(bytes uint64, percent int) *Floor {
 		sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 	f.prev = debug.SetGCPercent(f.target())
 	f.arm()
+	active.f = f
 	return f
 }
 
@@ -62,6 +75,9 @@ func (f *Floor) Stop() {
 	}
 	f.stopped = true
 	debug.SetGCPercent(f.prev)
+	active.Lock()
+	active.f = nil
+	active.Unlock()
 }
 
 // Percent is the collector's percentage in force (GOGC).

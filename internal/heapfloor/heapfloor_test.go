@@ -90,3 +90,28 @@ func TestFloorCollectsLessOften(t *testing.T) {
 		t.Errorf("%d collections with the floor, %d without: want under a third", floored, plain)
 	}
 }
+
+// TestOneFloorAtATime: a Floor started while another is in force does
+// nothing, so stopping it neither undoes the first nor leaves a raised
+// percentage behind.
+func TestOneFloorAtATime(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	first := Start(1, 60) // a floor any heap reaches: the percentage alone
+	second := Start(256<<20, 20)
+	if p := Percent(); p != 60 {
+		t.Fatalf("GOGC %d with a second floor started, want the first's 60", p)
+	}
+	second.Stop()
+	if p := Percent(); p != 60 {
+		t.Fatalf("GOGC %d after stopping the second floor, want the first's 60", p)
+	}
+	first.Stop()
+	if p := Percent(); p != 100 {
+		t.Fatalf("GOGC %d after stopping the first, want 100 back", p)
+	}
+	third := Start(1, 80)
+	defer third.Stop()
+	if p := Percent(); p != 80 {
+		t.Errorf("GOGC %d from a floor started after the first stopped, want 80", p)
+	}
+}
