@@ -199,25 +199,30 @@ func TargetDigest(t Target) string {
 // The new and edited articles' terms are kept for Update to store.
 func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, error) {
 	m.fresh = map[string][]byte{}
-	count := func(slug string, t Target) error {
-		t, err := t.withBody()
-		if err != nil {
-			return err
-		}
-		terms := DocTerms(t.Doc)
-		for _, k := range terms {
-			m.DF[k]++
-		}
-		m.fresh[slug] = EncodeTerms(terms)
-		return nil
+	// count adds the terms of the articles at positions, tokenized on
+	// every core.
+	count := func(positions []int) error {
+		terms := make([][]string, len(positions))
+		return withBodies(targets, positions, func(k int, t Target) {
+			terms[k] = DocTerms(t.Doc)
+		}, func(k int) error {
+			for _, key := range terms[k] {
+				m.DF[key]++
+			}
+			m.fresh[slugs[positions[k]]] = EncodeTerms(terms[k])
+			terms[k] = nil
+			return nil
+		})
 	}
 	sameVersion := strings.HasPrefix(m.Key, fmt.Sprintf("v%d ", ScoringVersion))
 	if m.DF == nil || !sameVersion {
 		m.DF = map[string]int{}
-		for i, slug := range slugs {
-			if err := count(slug, targets[i]); err != nil {
-				return nil, 0, err
-			}
+		all := make([]int, len(slugs))
+		for i := range all {
+			all[i] = i
+		}
+		if err := count(all); err != nil {
+			return nil, 0, err
 		}
 		m.Docs = len(slugs)
 		return m.DF, m.Docs, nil
@@ -261,10 +266,8 @@ func (m *Memo) SiteDF(slugs []string, targets []Target) (map[string]int, int, er
 			}
 		}
 	}
-	for _, i := range fresh {
-		if err := count(slugs[i], targets[i]); err != nil {
-			return nil, 0, err
-		}
+	if err := count(fresh); err != nil {
+		return nil, 0, err
 	}
 	m.Docs = len(slugs)
 	return m.DF, m.Docs, nil

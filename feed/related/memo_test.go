@@ -1,10 +1,12 @@
 package related
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -415,4 +417,73 @@ func FuzzDecodeQuery(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUpdateSameOnAnyCores: items are vectorized, articles tokenized and
+// scored on every core (parallel.go); the vectors stored, their order,
+// the site's frequencies and the matches kept are the same on one core as
+// on four, in a first cycle and in one that adds items, over several
+// batches of items and of articles.
+func TestUpdateSameOnAnyCores(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	type run struct {
+		written []string // id and vector, in the order kept
+		matches map[string][]byte
+		df      []byte
+	}
+	cycles := func(procs int) []run {
+		runtime.GOMAXPROCS(procs)
+		w := &memoWorld{syn: newSynthetic(11), r: rand.New(rand.NewPCG(11, 7)), docs: map[string]Doc{}, min: map[string]*float64{}}
+		for range articleBatch + 6 { // more than a batch of articles
+			w.newDoc()
+		}
+		for range 2*vectorBatch + 50 {
+			w.items = append(w.items, w.newItem())
+		}
+		opt := Options{MinScore: 0.03, MaxItems: 10, Weights: mustBackgroundWeights()}
+		st := newMemoStore()
+		var out []run
+		for step := range 2 {
+			if step == 1 {
+				for range vectorBatch + 7 {
+					w.items = append(w.items, w.newItem())
+				}
+			}
+			memo := st.load(t)
+			var r run
+			keep := memo.KeepVector
+			memo.KeepVector = func(id string, kv KeptVector) error {
+				r.written = append(r.written, fmt.Sprintf("%s %x", id, kv.Vec))
+				return keep(id, kv)
+			}
+			slugs, targets := w.targets()
+			if _, _, err := memo.SiteDF(slugs, targets); err != nil {
+				t.Fatal(err)
+			}
+			pool := NewPool(slices.Clone(w.items), opt)
+			d, err := pool.Update(memo, slugs, targets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.save(t, memo, d)
+			r.matches, r.df = maps.Clone(st.matches), st.df
+			out = append(out, r)
+		}
+		return out
+	}
+	one, four := cycles(1), cycles(4)
+	for step := range one {
+		if len(one[step].written) == 0 {
+			t.Fatalf("cycle %d: no vectors kept: the test compares nothing", step+1)
+		}
+		if !slices.Equal(one[step].written, four[step].written) {
+			t.Errorf("cycle %d: vectors kept on one core and on four differ (%d and %d)", step+1, len(one[step].written), len(four[step].written))
+		}
+		if !maps.EqualFunc(one[step].matches, four[step].matches, bytes.Equal) {
+			t.Errorf("cycle %d: matches kept on one core and on four differ", step+1)
+		}
+		if len(one[step].df) == 0 || !bytes.Equal(one[step].df, four[step].df) {
+			t.Errorf("cycle %d: the site's frequencies on one core and on four differ (or are empty)", step+1)
+		}
+	}
 }

@@ -36,10 +36,17 @@ type term struct {
 	number, foreign bool
 }
 
-var foldT = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// folders hold accent-folding chains: a chain keeps state between calls,
+// so each goroutine that tokenizes needs its own, and making one per word
+// would allocate for every accented word.
+var folders = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
 
 func fold(s string) string {
-	out, _, err := transform.String(foldT, s)
+	t := folders.Get().(transform.Transformer)
+	defer folders.Put(t)
+	out, _, err := transform.String(t, s)
 	if err != nil {
 		return s
 	}

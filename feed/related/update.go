@@ -60,7 +60,8 @@ type update struct {
 	fresh     []int          // pool positions of items the memo does not cover
 	freshVecs map[string][]byte
 	freshIx   *Index
-	vz        *vectorizer
+	vz        *vectorizer   // explanations' surfaces, and the first worker's
+	vzs       []*vectorizer // one per worker (parallel.go), vz first
 }
 
 func newUpdate(p *Pool, m *Memo) *update {
@@ -97,19 +98,50 @@ func (u *update) emit(i int, vec []byte) error {
 }
 
 // vectorizeFresh makes the new items' vectors, unless every item is new:
-// then the whole index is their index, built from vectors made one at a
-// time and dropped once indexed.
+// then the whole index is their index, built from vectors made a batch
+// at a time and dropped once indexed.
 func (u *update) vectorizeFresh() error {
 	if len(u.fresh) == len(u.p.Items) {
 		return nil
 	}
-	for _, i := range u.fresh {
-		u.p.fill(i)
-		vec := u.vz.vector(&u.p.Items[i])
-		u.p.release(i)
+	return u.vectorize(u.fresh, func(i int, vec []byte) error {
 		u.freshVecs[u.p.Items[i].ID] = vec
-		if err := u.emit(i, vec); err != nil {
-			return err
+		return u.emit(i, vec)
+	})
+}
+
+// vectorBatch is how many items have their text at once while their
+// vectors are made on every core: enough to keep the workers busy, few
+// enough that the texts held are a few hundred kilobytes.
+const vectorBatch = 256
+
+// vectorize makes the vectors of the items at positions and hands each
+// to use, in the order of positions: filling texts, using vectors and
+// letting texts go stay one at a time, in order, so what is stored and
+// indexed is the same whatever the number of workers; only tokenizing
+// runs on every core.
+func (u *update) vectorize(positions []int, use func(i int, vec []byte) error) error {
+	p := u.p
+	if u.vzs == nil {
+		u.vzs = []*vectorizer{u.vz}
+		for range workers() - 1 {
+			u.vzs = append(u.vzs, newVectorizer(u.vz.surface != nil))
+		}
+	}
+	vecs := make([][]byte, min(vectorBatch, len(positions)))
+	for len(positions) > 0 {
+		batch := positions[:min(vectorBatch, len(positions))]
+		positions = positions[len(batch):]
+		for _, i := range batch {
+			p.fill(i)
+		}
+		each(len(batch), func(w, k int) { vecs[k] = u.vzs[w].vector(&p.Items[batch[k]]) })
+		for k, i := range batch {
+			p.release(i)
+			if err := use(i, vecs[k]); err != nil {
+				return err
+			}
+			vecs[k] = nil
 		}
 	}
 	return nil
@@ -164,12 +196,12 @@ var chunkItems = 1024 // a variable for tests: many small chunks must score as o
 // no kept vector, or one that does not decode).
 func (u *update) rescore(jobs []rescoreJob) error {
 	p := u.p
+	targets, positions := make([]Target, len(jobs)), make([]int, len(jobs))
 	for k := range jobs {
+		targets[k], positions[k] = jobs[k].t, k
+	}
+	err := withBodies(targets, positions, func(k int, t Target) {
 		j := &jobs[k]
-		t, err := j.t.withBody()
-		if err != nil {
-			return err
-		}
 		j.q = p.weights.Query(t.Doc)
 		if j.terms = u.m.fresh[j.slug]; j.terms == nil {
 			j.terms = EncodeTerms(DocTerms(t.Doc))
@@ -178,6 +210,9 @@ func (u *update) rescore(jobs []rescoreJob) error {
 		// article's text through it.
 		t.Doc.Body = ""
 		j.t = t
+	}, func(int) error { return nil })
+	if err != nil {
+		return err
 	}
 	c := u.newChunk()
 	added := make([]bool, len(p.Items))
@@ -207,17 +242,21 @@ func (u *update) rescore(jobs []rescoreJob) error {
 			return err
 		}
 	}
+	var missing []int // items with no kept vector, or one that does not decode
 	for i := range p.Items {
-		if added[i] {
-			continue
+		if !added[i] {
+			missing = append(missing, i)
 		}
-		p.fill(i)
-		vec := u.vz.vector(&p.Items[i])
-		p.release(i)
+	}
+	err = u.vectorize(missing, func(i int, vec []byte) error {
 		if err := u.emit(i, vec); err != nil {
 			return err
 		}
 		add(i, vec)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	c.score(jobs)
 	for _, j := range jobs {
@@ -257,12 +296,14 @@ func (c *chunk) score(jobs []rescoreJob) {
 		return
 	}
 	ix := c.b.finish(c.u.vz.surface)
-	for k := range jobs {
+	// Articles score on every core: an index is read-only once built,
+	// and each job's matches are its own.
+	each(len(jobs), func(_, k int) {
 		for _, m := range ix.ScoreQuery(jobs[k].q, c.u.p.floor(jobs[k].t)) {
 			m.Item = c.pos[m.Item]
 			jobs[k].ms = append(jobs[k].ms, m)
 		}
-	}
+	})
 }
 
 // sortMatches orders matches as ScoreQuery does: best first, then by
