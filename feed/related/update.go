@@ -60,7 +60,7 @@ type update struct {
 	fresh     []int          // pool positions of items the memo does not cover
 	freshVecs map[string][]byte
 	freshIx   *Index
-	vz        *vectorizer   // explanations' surfaces, and the first worker's
+	vz        *vectorizer   // the first worker's; keeps no surfaces
 	vzs       []*vectorizer // one per worker (parallel.go), vz first
 }
 
@@ -123,9 +123,11 @@ const vectorBatch = 256
 func (u *update) vectorize(positions []int, use func(i int, vec []byte) error) error {
 	p := u.p
 	if u.vzs == nil {
+		// Update keeps no surfaces (nothing it makes is explained), so
+		// the workers' vectorizers need not share u.vz's.
 		u.vzs = []*vectorizer{u.vz}
 		for range workers() - 1 {
-			u.vzs = append(u.vzs, newVectorizer(u.vz.surface != nil))
+			u.vzs = append(u.vzs, newVectorizer(false))
 		}
 	}
 	vecs := make([][]byte, min(vectorBatch, len(positions)))

@@ -11,7 +11,9 @@
 // collection so the next one comes when the heap reaches the floor, and
 // gives the percentage asked for back once the live heap is large enough
 // for it to reach the floor by itself. The peak, set late in a cycle by a
-// large live heap, stays where the percentage puts it.
+// large live heap, stays where the percentage puts it. (Uber's GOGC
+// tuner and bytedance/gopkg's gctuner do the same with a finalizer per
+// collection; neither is a library of its own, and this is 100 lines.)
 package heapfloor
 
 import (
