@@ -13,7 +13,7 @@
 // for it to reach the floor by itself. The peak, set late in a cycle by a
 // large live heap, stays where the percentage puts it. (Uber's GOGC
 // tuner and bytedance/gopkg's gctuner do the same with a finalizer per
-// collection; neither is a library of its own, and this is 100 lines.)
+// collection; neither is a library of its own, and this is a hundred lines.)
 package heapfloor
 
 import (
