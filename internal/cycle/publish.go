@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/braid-feeds/braid/feed"
 	"github.com/braid-feeds/braid/feed/render"
@@ -81,19 +84,32 @@ func (c *run) publish(ctx context.Context, feeds builtFeeds) error {
 // renderBatch is how many units are rendered before they are written.
 const renderBatch = 64
 
-// writeAll renders and writes the units in order, a batch at a time,
+// writeAll renders and writes the units in order, a batch at a time
+// (within a batch, the feeds side by side, then the index and OPML list),
 // then removes the stale files (the index written just before no longer
 // lists them), then syncs once. It notes each written feed's content
 // hash.
 func (c *run) writeAll(ctx context.Context, pub *publish.Dir, units []unit, stale []string) error {
 	for len(units) > 0 {
 		n := min(renderBatch, len(units))
-		files, err := renderUnits(units[:n])
+		rendered, err := renderUnits(units[:n])
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			if err := pub.Write(ctx, f.path, f.data); err != nil {
+		var files []file
+		var feeds, last []publish.File
+		for k, fs := range rendered {
+			for _, f := range fs {
+				files = append(files, f)
+				if units[k].last {
+					last = append(last, publish.File{Path: f.path, Data: f.data})
+				} else {
+					feeds = append(feeds, publish.File{Path: f.path, Data: f.data})
+				}
+			}
+		}
+		for _, batch := range [][]publish.File{feeds, last} {
+			if err := pub.WriteAll(ctx, batch); err != nil {
 				return fmt.Errorf("%w: %w", ErrOutput, err)
 			}
 		}
@@ -149,16 +165,35 @@ type file struct {
 	data []byte
 }
 
-func renderUnits(units []unit) ([]file, error) {
-	var files []file
-	for _, u := range units {
-		fs, err := u.render()
+// renderUnits builds the units one at a time, then draws them side by
+// side (rendering was a sequential eighth of a first cycle's writing):
+// the files of each unit, in the order of units.
+func renderUnits(units []unit) ([][]file, error) {
+	draws := make([]func() ([]file, error), len(units))
+	for k, u := range units {
+		d, err := u.build()
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, fs...)
+		draws[k] = d
 	}
-	return files, nil
+	out := make([][]file, len(units))
+	errs := make([]error, len(units))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for k, draw := range draws {
+		g.Go(func() error {
+			out[k], errs[k] = draw()
+			return nil
+		})
+	}
+	g.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first, in the order of units
+		}
+	}
+	return out, nil
 }
 
 // units are every article feed, the site-wide feed, index.html and

@@ -22,11 +22,13 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/renameio/v2"
+	"golang.org/x/sync/errgroup"
 )
 
 // Dir publishes into one output folder.
@@ -62,27 +64,83 @@ func (d *Dir) Root() string { return d.dir }
 // Write publishes data at rel (a slash-separated path under the root),
 // atomically; identical content is not rewritten.
 func (d *Dir) Write(ctx context.Context, rel string, data []byte) error {
+	return d.WriteAll(ctx, []File{{Path: rel, Data: data}})
+}
+
+// File is a file to publish: a slash-separated path under the root and
+// its bytes.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// writers bounds the files written at once by WriteAll. Writing is
+// system calls (create, write, rename), which run side by side on every
+// core; a first cycle of 2,000 articles spent a third of its wall time
+// writing 6,000 files one after another.
+var writers = min(runtime.GOMAXPROCS(0), 8)
+
+// WriteAll publishes files as Write does, several at a time, in no
+// particular order: call it again for files that must appear only after
+// these. Folders are made first, each once. Whatever the order files
+// were written in, Changed lists them in the order given. A file that
+// fails does not stop the others; the first error, in the order given,
+// is returned.
+func (d *Dir) WriteAll(ctx context.Context, files []File) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("publish: %s: %w", rel, err)
+		return fmt.Errorf("publish: %w", err)
 	}
-	clean := path.Clean(rel)
-	if !fs.ValidPath(clean) || clean == "." {
-		return fmt.Errorf("publish: %q is outside the output folder", rel)
+	clean := make([]string, len(files))
+	for i, f := range files {
+		clean[i] = path.Clean(f.Path)
+		if !fs.ValidPath(clean[i]) || clean[i] == "." {
+			return fmt.Errorf("publish: %q is outside the output folder", f.Path)
+		}
 	}
-	if old, err := d.root.ReadFile(clean); err == nil && bytes.Equal(old, data) {
-		d.Unchanged++
-		return nil
+	errs := make([]error, len(files))
+	made := map[string]error{}
+	for i := range files {
+		dir := path.Dir(clean[i])
+		err, ok := made[dir]
+		if !ok {
+			err = d.mkdir(dir)
+			made[dir] = err
+		}
+		errs[i] = err
 	}
-	if err := d.mkdir(path.Dir(clean)); err != nil {
-		return fmt.Errorf("publish: %s: %w", rel, err)
+	changed := make([]bool, len(files))
+	var g errgroup.Group
+	g.SetLimit(writers)
+	for i, f := range files {
+		if errs[i] != nil {
+			continue
+		}
+		g.Go(func() error {
+			if old, err := d.root.ReadFile(clean[i]); err == nil && bytes.Equal(old, f.Data) {
+				return nil
+			}
+			errs[i] = d.replace(clean[i], f.Data)
+			changed[i] = errs[i] == nil
+			return nil
+		})
 	}
-	if err := d.replace(clean, data); err != nil {
-		return fmt.Errorf("publish: %s: %w", rel, err)
+	g.Wait()
+	var first error
+	for i := range files {
+		switch {
+		case errs[i] != nil:
+			if first == nil {
+				first = fmt.Errorf("publish: %s: %w", files[i].Path, errs[i])
+			}
+		case changed[i]:
+			d.Written++
+			d.Changed = append(d.Changed, clean[i])
+			d.dirs[path.Dir(clean[i])] = true
+		default:
+			d.Unchanged++
+		}
 	}
-	d.Written++
-	d.Changed = append(d.Changed, clean)
-	d.dirs[path.Dir(clean)] = true
-	return nil
+	return first
 }
 
 // replace writes data to a new temporary file beside name and renames it

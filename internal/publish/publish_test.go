@@ -1,9 +1,13 @@
 package publish
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +157,61 @@ func TestWriteFileKeepsFreshTempFilesOfOthers(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(name); string(got) != "site: {}\n" {
 		t.Errorf("content %q", got)
+	}
+}
+
+// TestWriteAllInOrderOfGiven: files written side by side are all whole,
+// unchanged ones are left alone, Changed follows the order given, and a
+// file that fails neither stops the others nor goes unreported.
+func TestWriteAllInOrderOfGiven(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	d, err := New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Write(ctx, "f007/rss.xml", []byte("feed 7 rss")); err != nil {
+		t.Fatal(err)
+	}
+	// A file where a folder must be: every file under it fails.
+	if err := os.WriteFile(filepath.Join(root, "blocked"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var files []File
+	var want []string
+	for i := range 40 {
+		for _, name := range []string{"rss.xml", "atom.xml", "feed.json"} {
+			p := fmt.Sprintf("f%03d/%s", i, name)
+			files = append(files, File{Path: p, Data: []byte(fmt.Sprintf("feed %d %s", i, strings.TrimSuffix(name, path.Ext(name))))})
+			if p != "f007/rss.xml" {
+				want = append(want, p)
+			}
+		}
+		if i == 20 {
+			files = append(files, File{Path: "blocked/rss.xml", Data: []byte("never")})
+		}
+	}
+	d.Changed = nil
+	err = d.WriteAll(ctx, files)
+	if err == nil || !strings.Contains(err.Error(), "blocked/rss.xml") {
+		t.Fatalf("WriteAll: %v, want an error naming blocked/rss.xml", err)
+	}
+	if !slices.Equal(d.Changed, want) {
+		t.Errorf("Changed:\n%v\nwant, in the order given:\n%v", d.Changed, want)
+	}
+	if d.Written != 1+len(want) || d.Unchanged != 1 {
+		t.Errorf("written %d unchanged %d, want %d and 1", d.Written, d.Unchanged, 1+len(want))
+	}
+	for _, f := range files {
+		if f.Path == "blocked/rss.xml" {
+			continue
+		}
+		if got, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Path))); err != nil || !bytes.Equal(got, f.Data) {
+			t.Errorf("%s: %q, %v; want %q", f.Path, got, err, f.Data)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(root, "f*", ".*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
 	}
 }
