@@ -121,6 +121,13 @@ func (t *texts) read(src string) (map[string]text, error) {
 	return out, nil
 }
 
+// releaseAll lets each item's text go, as release does.
+func (t *texts) releaseAll(items []feed.Item) {
+	for i := range items {
+		t.release(&items[i])
+	}
+}
+
 // fillAll gives each item its text.
 func (t *texts) fillAll(items []feed.Item) {
 	for i := range items {
