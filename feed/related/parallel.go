@@ -51,7 +51,8 @@ const articleBatch = 64
 // withBodies gives the targets at positions their text a batch at a time,
 // reading texts one at a time and in order (they come from the state),
 // then calls work(k, t) for each target of the batch on every core (k is
-// its index in positions), then done(k) one at a time, in order.
+// its index in positions), then done(k), if given, one at a time, in
+// order.
 func withBodies(targets []Target, positions []int, work func(k int, t Target), done func(k int) error) error {
 	ts := make([]Target, min(articleBatch, len(positions)))
 	for start := 0; start < len(positions); start += articleBatch {
@@ -66,6 +67,9 @@ func withBodies(targets []Target, positions []int, work func(k int, t Target), d
 		each(len(batch), func(_, k int) { work(start+k, ts[k]) })
 		for k := range batch {
 			ts[k] = Target{} // its text, read for this batch only
+			if done == nil {
+				continue
+			}
 			if err := done(start + k); err != nil {
 				return err
 			}

@@ -212,7 +212,7 @@ func (u *update) rescore(jobs []rescoreJob) error {
 		// article's text through it.
 		t.Doc.Body = ""
 		j.t = t
-	}, func(int) error { return nil })
+	}, nil)
 	if err != nil {
 		return err
 	}

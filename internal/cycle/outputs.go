@@ -29,7 +29,7 @@ type unit struct {
 	// state and fill in shared items (an article's text, its
 	// neighbours'), so units are built one at a time; draws run side by
 	// side.
-	build func() (draw func() ([]file, error), err error)
+	build func() (draw func() ([]publish.File, error), err error)
 	// last: the index page and the OPML list, which link to the feeds:
 	// written only once the feeds before them are in place.
 	last bool
@@ -48,12 +48,12 @@ func unitFeed(slug string) string { return "feed:" + slug }
 // site-wide feed. f may lack the text of kept items; full builds the feed
 // with it, and is called only when the unit is written.
 func feedUnit(cfg *config.Config, version, name, dir string, f *feed.Feed, full func() (*feed.Feed, error)) unit {
-	u := unit{Unit: publish.Unit{Name: name}, build: func() (func() ([]file, error), error) {
+	u := unit{Unit: publish.Unit{Name: name}, build: func() (func() ([]publish.File, error), error) {
 		ff, err := full()
 		if err != nil {
 			return nil, err
 		}
-		return func() ([]file, error) { return renderFeed(cfg, dir, ff) }, nil
+		return func() ([]publish.File, error) { return renderFeed(cfg, dir, ff) }, nil
 	}}
 	h := newUnitHash(cfg, version)
 	// The feed as built is what every format renders from; hashing it
@@ -86,15 +86,15 @@ func feedUnit(cfg *config.Config, version, name, dir string, f *feed.Feed, full 
 func dataUnit(cfg *config.Config, version, name, rel string, data any, render func() ([]byte, error)) unit {
 	h := newUnitHash(cfg, version)
 	json.NewEncoder(h).Encode(data)
-	draw := func() ([]file, error) {
+	draw := func() ([]publish.File, error) {
 		b, err := render()
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", rel, err)
 		}
-		return []file{{rel, b}}, nil
+		return []publish.File{{Path: rel, Data: b}}, nil
 	}
 	return unit{Unit: publish.Unit{Name: name, Hash: hex.EncodeToString(h.Sum(nil)), Paths: []string{rel}}, last: true,
-		build: func() (func() ([]file, error), error) { return draw, nil }}
+		build: func() (func() ([]publish.File, error), error) { return draw, nil }}
 }
 
 // newUnitHash starts a unit's hash with what every unit depends on: the

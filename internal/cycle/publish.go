@@ -96,16 +96,12 @@ func (c *run) writeAll(ctx context.Context, pub *publish.Dir, units []unit, stal
 		if err != nil {
 			return err
 		}
-		var files []file
 		var feeds, last []publish.File
 		for k, fs := range rendered {
-			for _, f := range fs {
-				files = append(files, f)
-				if units[k].last {
-					last = append(last, publish.File{Path: f.path, Data: f.data})
-				} else {
-					feeds = append(feeds, publish.File{Path: f.path, Data: f.data})
-				}
+			if units[k].last {
+				last = append(last, fs...)
+			} else {
+				feeds = append(feeds, fs...)
 			}
 		}
 		for _, batch := range [][]publish.File{feeds, last} {
@@ -113,7 +109,7 @@ func (c *run) writeAll(ctx context.Context, pub *publish.Dir, units []unit, stal
 				return fmt.Errorf("%w: %w", ErrOutput, err)
 			}
 		}
-		maps.Copy(c.hashes, feedHashes(c.cfg, files))
+		maps.Copy(c.hashes, feedHashes(c.cfg, feeds))
 		units = units[n:]
 	}
 	for _, rel := range stale {
@@ -159,17 +155,11 @@ func publishRecords(prev []state.Output) []publish.Record {
 	return out
 }
 
-// file is one rendered output file, relative to out/.
-type file struct {
-	path string
-	data []byte
-}
-
 // renderUnits builds the units one at a time, then draws them side by
 // side (rendering was a sequential eighth of a first cycle's writing):
 // the files of each unit, in the order of units.
-func renderUnits(units []unit) ([][]file, error) {
-	draws := make([]func() ([]file, error), len(units))
+func renderUnits(units []unit) ([][]publish.File, error) {
+	draws := make([]func() ([]publish.File, error), len(units))
 	for k, u := range units {
 		d, err := u.build()
 		if err != nil {
@@ -177,7 +167,7 @@ func renderUnits(units []unit) ([][]file, error) {
 		}
 		draws[k] = d
 	}
-	out := make([][]file, len(units))
+	out := make([][]publish.File, len(units))
 	errs := make([]error, len(units))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -231,8 +221,8 @@ func (c *run) units(feeds builtFeeds) []unit {
 
 // renderFeed renders one feed in each configured format; dir is the
 // article's slug, "" for the site-wide feed.
-func renderFeed(cfg *config.Config, dir string, f *feed.Feed) ([]file, error) {
-	var files []file
+func renderFeed(cfg *config.Config, dir string, f *feed.Feed) ([]publish.File, error) {
+	var files []publish.File
 	for _, fm := range render.Formats {
 		if !cfg.HasFormat(fm.Name) {
 			continue
@@ -242,7 +232,7 @@ func renderFeed(cfg *config.Config, dir string, f *feed.Feed) ([]file, error) {
 		if err != nil {
 			return nil, fmt.Errorf("render %s/%s: %w", dir, fm.File, err)
 		}
-		files = append(files, file{rel, data})
+		files = append(files, publish.File{Path: rel, Data: data})
 	}
 	return files, nil
 }
@@ -275,13 +265,13 @@ func changedFeeds(cfg *config.Config, paths []string) []string {
 	return out
 }
 
-// feedHashes is the content hash of every rendered feed, by URL: the
+// feedHashes is the content hash of every rendered feed among files, by URL: the
 // fleet's WebSub pings are claimed per version of a feed.
-func feedHashes(cfg *config.Config, files []file) map[string]string {
+func feedHashes(cfg *config.Config, files []publish.File) map[string]string {
 	out := map[string]string{}
 	for _, f := range files {
-		for _, u := range changedFeeds(cfg, []string{f.path}) {
-			out[u] = contentHash(f.data)
+		for _, u := range changedFeeds(cfg, []string{f.Path}) {
+			out[u] = contentHash(f.Data)
 		}
 	}
 	return out

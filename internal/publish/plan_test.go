@@ -10,12 +10,7 @@ import (
 )
 
 func TestPlan(t *testing.T) {
-	root := t.TempDir()
-	d, err := New(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d, root := openTemp(t)
 	ctx := context.Background()
 	for _, rel := range []string{"a/rss.xml", "a/atom.xml", "index.html"} {
 		if err := d.Write(ctx, rel, []byte(rel)); err != nil {

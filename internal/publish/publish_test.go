@@ -13,13 +13,21 @@ import (
 	"time"
 )
 
-func TestWriteAtomicAndSkipsUnchanged(t *testing.T) {
-	ctx := context.Background()
+// openTemp opens a publisher on a fresh folder, closed when the test ends.
+func openTemp(t *testing.T) (*Dir, string) {
+	t.Helper()
 	root := t.TempDir()
 	d, err := New(root)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { d.Close() })
+	return d, root
+}
+
+func TestWriteAtomicAndSkipsUnchanged(t *testing.T) {
+	ctx := context.Background()
+	d, root := openTemp(t)
 	if err := d.Write(ctx, "a/rss.xml", []byte("one")); err != nil {
 		t.Fatal(err)
 	}
@@ -165,12 +173,7 @@ func TestWriteFileKeepsFreshTempFilesOfOthers(t *testing.T) {
 // file that fails neither stops the others nor goes unreported.
 func TestWriteAllInOrderOfGiven(t *testing.T) {
 	ctx := context.Background()
-	root := t.TempDir()
-	d, err := New(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d, root := openTemp(t)
 	if err := d.Write(ctx, "f007/rss.xml", []byte("feed 7 rss")); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +196,7 @@ func TestWriteAllInOrderOfGiven(t *testing.T) {
 		}
 	}
 	d.Changed = nil
-	err = d.WriteAll(ctx, files)
+	err := d.WriteAll(ctx, files)
 	if err == nil || !strings.Contains(err.Error(), "blocked/rss.xml") {
 		t.Fatalf("WriteAll: %v, want an error naming blocked/rss.xml", err)
 	}

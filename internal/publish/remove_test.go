@@ -12,12 +12,7 @@ import (
 // folder too once empty, and a folder holding someone else's file stays.
 func TestRemoveTakesOnlyTheFileAndItsEmptyFolder(t *testing.T) {
 	ctx := context.Background()
-	root := t.TempDir()
-	d, err := New(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d, root := openTemp(t)
 	for _, rel := range []string{"gone/rss.xml", "kept/rss.xml"} {
 		if err := d.Write(ctx, rel, []byte("feed")); err != nil {
 			t.Fatal(err)
@@ -64,9 +59,7 @@ func TestRemoveTakesOnlyTheFileAndItsEmptyFolder(t *testing.T) {
 func TestWriteModeIgnoresUmask(t *testing.T) {
 	old := syscall.Umask(0o077)
 	defer syscall.Umask(old)
-	root := t.TempDir()
-	d, _ := New(root)
-	defer d.Close()
+	d, root := openTemp(t)
 	if err := d.Write(context.Background(), "rss.xml", []byte("feed")); err != nil {
 		t.Fatal(err)
 	}
